@@ -1,0 +1,240 @@
+// Plain-TypeScript twins of native/*.cpp, one function per kernel with the same argument order
+// (outputs first) and the same maths; see the C++ headers for the formulas. Generic over
+// Float32Array and Float64Array so the gradient checks can run them in double precision.
+import {
+  ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH,
+  LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY,
+} from '../../layout';
+import type { TargetArray } from '../../native';
+
+export type Floats = Float32Array | Float64Array;
+
+/** The targets of one batch, read in place (see native/loss.h). */
+export interface Targets {
+  readonly data: TargetArray | Float64Array;
+  readonly rows: Int32Array | null;
+  readonly start: number;
+}
+
+export function isDense(data: TargetArray | Float64Array): data is Float32Array | Float64Array {
+  return data instanceof Float32Array || data instanceof Float64Array;
+}
+
+function targetSample(t: Targets, i: number): number {
+  return t.rows !== null ? (t.rows[t.start + i] as number) : t.start + i;
+}
+
+// y (B, OC) = x (B, C) · Wᵀ (C, OC) + b
+export function denseForward(y: Floats, x: Floats, weight: Floats, bias: Floats, B: number, C: number, OC: number): void {
+  for (let b = 0; b < B; b++) {
+    const xRow = b * C;
+    for (let o = 0; o < OC; o++) {
+      const wRow = o * C;
+      let sum = bias[o] as number;
+      for (let c = 0; c < C; c++) sum += (x[xRow + c] as number) * (weight[wRow + c] as number);
+      y[b * OC + o] = sum;
+    }
+  }
+}
+
+// dW += dyᵀ · x, db += Σ_rows dy, dx = dy · W (dx null for the first layer)
+export function denseBackward(
+  dx: Floats | null, dweight: Floats, dbias: Floats, dy: Floats, x: Floats, weight: Floats,
+  B: number, C: number, OC: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    for (let o = 0; o < OC; o++) {
+      const g = dy[b * OC + o] as number;
+      dbias[o] = (dbias[o] as number) + g;
+      if (g === 0) continue;
+      for (let c = 0; c < C; c++) dweight[o * C + c] = (dweight[o * C + c] as number) + g * (x[b * C + c] as number);
+    }
+  }
+  if (dx === null) return;
+  dx.fill(0, 0, B * C);
+  for (let b = 0; b < B; b++) {
+    for (let o = 0; o < OC; o++) {
+      const g = dy[b * OC + o] as number;
+      if (g === 0) continue;
+      for (let c = 0; c < C; c++) dx[b * C + c] = (dx[b * C + c] as number) + g * (weight[o * C + c] as number);
+    }
+  }
+}
+
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+function softmaxRow(y: Floats, offset: number, C: number): void {
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) max = Math.max(max, y[offset + c] as number);
+  let sum = 0;
+  for (let c = 0; c < C; c++) {
+    const e = Math.exp((y[offset + c] as number) - max);
+    y[offset + c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < C; c++) y[offset + c] = (y[offset + c] as number) / sum;
+}
+
+export function activationForward(y: Floats, B: number, C: number, act: number, alpha: number): void {
+  const n = B * C;
+  switch (act) {
+    case ACT_LINEAR:
+      return;
+    case ACT_RELU:
+      for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) y[i] = 0;
+      return;
+    case ACT_LEAKY_RELU:
+      for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) y[i] = alpha * (y[i] as number);
+      return;
+    case ACT_SIGMOID:
+      for (let i = 0; i < n; i++) y[i] = sigmoid(y[i] as number);
+      return;
+    case ACT_TANH:
+      for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i] as number);
+      return;
+    case ACT_SOFTMAX:
+      for (let b = 0; b < B; b++) softmaxRow(y, b * C, C);
+      return;
+  }
+}
+
+// d = d ⊙ f'(z), with f' written in terms of the output y = f(z)
+export function activationBackward(d: Floats, y: Floats, B: number, C: number, act: number, alpha: number): void {
+  const n = B * C;
+  switch (act) {
+    case ACT_LINEAR:
+      return;
+    case ACT_RELU:
+      for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) d[i] = 0;
+      return;
+    case ACT_LEAKY_RELU:
+      for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) d[i] = alpha * (d[i] as number);
+      return;
+    case ACT_SIGMOID:
+      for (let i = 0; i < n; i++) d[i] = (d[i] as number) * (y[i] as number) * (1 - (y[i] as number));
+      return;
+    case ACT_TANH:
+      for (let i = 0; i < n; i++) d[i] = (d[i] as number) * (1 - (y[i] as number) * (y[i] as number));
+      return;
+    case ACT_SOFTMAX:
+      for (let b = 0; b < B; b++) {
+        let dot = 0;
+        for (let c = 0; c < C; c++) dot += (d[b * C + c] as number) * (y[b * C + c] as number);
+        for (let c = 0; c < C; c++) d[b * C + c] = (y[b * C + c] as number) * ((d[b * C + c] as number) - dot);
+      }
+      return;
+  }
+}
+
+export function mseLoss(dout: Floats | null, out: Floats, t: Targets, B: number, K: number): number {
+  const y = t.data as Floats;
+  const scale = 2 / (B * K);
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    const yRow = targetSample(t, b) * K;
+    for (let k = 0; k < K; k++) {
+      const diff = (out[b * K + k] as number) - (y[yRow + k] as number);
+      sum += diff * diff;
+      if (dout !== null) dout[b * K + k] = scale * diff;
+    }
+  }
+  return sum / (B * K);
+}
+
+export function softmaxCrossentropyLoss(dlogits: Floats | null, logits: Floats, t: Targets, B: number, K: number): number {
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    const z = b * K;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) max = Math.max(max, logits[z + k] as number);
+    let expSum = 0;
+    for (let k = 0; k < K; k++) expSum += Math.exp((logits[z + k] as number) - max);
+    const lse = max + Math.log(expSum);
+    const sample = targetSample(t, b);
+    if (isDense(t.data)) {
+      const y = t.data;
+      let ySum = 0;
+      let yz = 0;
+      for (let k = 0; k < K; k++) {
+        ySum += y[sample * K + k] as number;
+        yz += (y[sample * K + k] as number) * (logits[z + k] as number);
+      }
+      sum += lse * ySum - yz;
+      if (dlogits !== null) {
+        for (let k = 0; k < K; k++) {
+          dlogits[z + k] = (Math.exp((logits[z + k] as number) - lse) * ySum - (y[sample * K + k] as number)) / B;
+        }
+      }
+    } else {
+      const label = t.data[sample] as number;
+      sum += lse - (logits[z + label] as number);
+      if (dlogits !== null) {
+        for (let k = 0; k < K; k++) dlogits[z + k] = (Math.exp((logits[z + k] as number) - lse) - (k === label ? 1 : 0)) / B;
+      }
+    }
+  }
+  return sum / B;
+}
+
+export function sigmoidBceLoss(dlogits: Floats | null, logits: Floats, t: Targets, B: number, K: number): number {
+  const y = t.data as Floats;
+  const scale = 1 / (B * K);
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    const yRow = targetSample(t, b) * K;
+    for (let k = 0; k < K; k++) {
+      const z = logits[b * K + k] as number;
+      const target = y[yRow + k] as number;
+      sum += Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)));
+      if (dlogits !== null) dlogits[b * K + k] = scale * (sigmoid(z) - target);
+    }
+  }
+  return sum / (B * K);
+}
+
+function argmax(v: Floats | TargetArray, offset: number, K: number): number {
+  let best = 0;
+  for (let k = 1; k < K; k++) if ((v[offset + k] as number) > (v[offset + best] as number)) best = k;
+  return best;
+}
+
+export function countCorrect(out: Floats, t: Targets, B: number, K: number, loss: number, threshold: number): number {
+  let correct = 0;
+  for (let b = 0; b < B; b++) {
+    const sample = targetSample(t, b);
+    if (loss === LOSS_CATEGORICAL_CROSSENTROPY) {
+      const truth = isDense(t.data) ? argmax(t.data, sample * K, K) : (t.data[sample] as number);
+      if (argmax(out, b * K, K) === truth) correct++;
+    } else if (loss === LOSS_BINARY_CROSSENTROPY) {
+      for (let k = 0; k < K; k++) {
+        if ((out[b * K + k] as number) > threshold === (t.data[sample * K + k] as number) > 0.5) correct++;
+      }
+    }
+  }
+  return correct;
+}
+
+export interface SgdOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+// torch.optim.SGD, element by element (native/sgd.h has the formulas).
+export function sgdStep(params: Floats, momentum: Floats, grads: Floats, o: SgdOptions, firstStep: boolean): void {
+  for (let i = 0; i < params.length; i++) {
+    let g = (grads[i] as number) + o.weightDecay * (params[i] as number);
+    if (o.momentum !== 0) {
+      const buf = firstStep ? g : o.momentum * (momentum[i] as number) + (1 - o.dampening) * g;
+      momentum[i] = buf;
+      g = o.nesterov ? g + o.momentum * buf : buf;
+    }
+    params[i] = (params[i] as number) - o.lr * g;
+  }
+}

@@ -1,0 +1,116 @@
+// Plain-TypeScript twin of native/network.cpp: the same loop over the same layout.
+import type { Layout } from '../../layout';
+import {
+  activationBackward, activationForward, countCorrect, denseBackward, denseForward, mseLoss,
+  sigmoidBceLoss, softmaxCrossentropyLoss, type Floats, type Targets,
+} from './kernels';
+import { LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY } from '../../layout';
+
+export interface Memory {
+  readonly layout: Layout;
+  readonly params: Floats;
+  readonly grads: Floats;
+  readonly workspace: Floats;
+}
+
+export interface Batch {
+  readonly x: Floats;
+  readonly rows: Int32Array | null;
+  readonly start: number;
+  readonly count: number;
+}
+
+function weight(net: Memory, buffer: Floats, l: number): Floats {
+  const { layout } = net;
+  return buffer.subarray(layout.weightOffset(l), layout.biasOffset(l));
+}
+function bias(net: Memory, buffer: Floats, l: number): Floats {
+  const { layout } = net;
+  return buffer.subarray(layout.biasOffset(l), layout.biasOffset(l) + layout.outOf(l));
+}
+function act(net: Memory, l: number, B: number): Floats {
+  const offset = net.layout.actOffset(l, B);
+  return net.workspace.subarray(offset, offset + B * net.layout.outOf(l));
+}
+function delta(net: Memory, l: number, B: number): Floats {
+  const offset = net.layout.deltaOffset(l, B);
+  return net.workspace.subarray(offset, offset + B * net.layout.outOf(l));
+}
+export function outputBlock(net: Memory, B: number): Floats {
+  const offset = net.layout.outputOffset(B);
+  return net.workspace.subarray(offset, offset + B * net.layout.outputs);
+}
+
+// The batch's (B, in_0) input: the user's rows when consecutive, else gathered into the workspace.
+function batchInput(net: Memory, batch: Batch): Floats {
+  const C = net.layout.inputSize;
+  if (batch.rows === null) return batch.x.subarray(batch.start * C, (batch.start + batch.count) * C);
+  return net.workspace.subarray(0, batch.count * C);
+}
+
+function gatherInput(net: Memory, batch: Batch): void {
+  if (batch.rows === null) return;
+  const C = net.layout.inputSize;
+  for (let b = 0; b < batch.count; b++) {
+    const row = batch.rows[batch.start + b] as number;
+    net.workspace.set(batch.x.subarray(row * C, (row + 1) * C), b * C);
+  }
+}
+
+export function networkForward(net: Memory, output: Floats | null, batch: Batch): void {
+  const { layout } = net;
+  const B = batch.count;
+  const L = layout.layers;
+  gatherInput(net, batch);
+  let input = batchInput(net, batch);
+  for (let l = 0; l < L; l++) {
+    const a = act(net, l, B);
+    denseForward(a, input, weight(net, net.params, l), bias(net, net.params, l), B, layout.inOf(l), layout.outOf(l));
+    if (l < L - 1) activationForward(a, B, layout.outOf(l), layout.actOf(l), layout.alphaOf(l));
+    input = a;
+  }
+  if (output !== null) {
+    output.set(input);
+    activationForward(output, B, layout.outputs, layout.actOf(L - 1), layout.alphaOf(L - 1));
+  }
+}
+
+export function networkLoss(net: Memory, targets: Targets, B: number, withGrad: boolean): number {
+  const { layout } = net;
+  const L = layout.layers;
+  const K = layout.outputs;
+  const logits = act(net, L - 1, B);
+  const d = withGrad ? delta(net, L - 1, B) : null;
+  switch (layout.loss) {
+    case LOSS_CATEGORICAL_CROSSENTROPY:
+      return softmaxCrossentropyLoss(d, logits, targets, B, K);
+    case LOSS_BINARY_CROSSENTROPY:
+      return sigmoidBceLoss(d, logits, targets, B, K);
+    default: {
+      const output = outputBlock(net, B);
+      const loss = mseLoss(d, output, targets, B, K);
+      if (d !== null) activationBackward(d, output, B, K, layout.actOf(L - 1), layout.alphaOf(L - 1));
+      return loss;
+    }
+  }
+}
+
+export function networkBackward(net: Memory, batch: Batch): void {
+  const { layout } = net;
+  const B = batch.count;
+  for (let l = layout.layers - 1; l >= 0; l--) {
+    const input = l === 0 ? batchInput(net, batch) : act(net, l - 1, B);
+    const dinput = l === 0 ? null : delta(net, l - 1, B);
+    denseBackward(
+      dinput, weight(net, net.grads, l), bias(net, net.grads, l), delta(net, l, B), input,
+      weight(net, net.params, l), B, layout.inOf(l), layout.outOf(l),
+    );
+    if (dinput !== null) activationBackward(dinput, input, B, layout.outOf(l - 1), layout.actOf(l - 1), layout.alphaOf(l - 1));
+  }
+}
+
+export function networkCorrect(net: Memory, targets: Targets, B: number): number {
+  const { layout } = net;
+  if (!layout.fusedOutput) return 0;
+  return countCorrect(act(net, layout.layers - 1, B), targets, B, layout.outputs, layout.loss, 0);
+}

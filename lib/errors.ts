@@ -1,0 +1,73 @@
+// Every error blastrain throws on purpose is a BlastrainError with a stable `code`, so callers
+// can branch on `err.code` instead of parsing messages.
+
+export class BlastrainError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An argument has the wrong type or value (including unknown option names). */
+export class InvalidArgumentError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_INVALID_ARGUMENT', message);
+  }
+}
+
+/** Array sizes do not match the model or each other. */
+export class ShapeError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_SHAPE', message);
+  }
+}
+
+/** An ArrayBuffer was transferred or detached and can no longer be read. */
+export class DetachedBufferError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_DETACHED_BUFFER', message);
+  }
+}
+
+/** A model method that needs a loss and an optimizer was called before `compile`. */
+export class NotCompiledError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_NOT_COMPILED', message);
+  }
+}
+
+/** The loss became NaN or infinite during training; the failing batch was not applied. */
+export class NonFiniteLossError extends BlastrainError {
+  readonly loss: number;
+  /** 1-based epoch and batch of fit(); undefined for trainStep. */
+  readonly epoch: number | undefined;
+  readonly batch: number | undefined;
+  constructor(loss: number, epoch?: number, batch?: number) {
+    const where = epoch === undefined ? 'in trainStep' : `at epoch ${epoch}, batch ${batch}`;
+    super(
+      'ERR_BLASTRAIN_NON_FINITE_LOSS',
+      `Loss became ${loss} ${where}; training stopped before applying that batch. ` +
+        'Lower the learning rate, scale the inputs, or check the data for outliers.',
+    );
+    this.loss = loss;
+    this.epoch = epoch;
+    this.batch = batch;
+  }
+}
+
+/** A call that needs an earlier one, e.g. backward() before any forward(). */
+export class StateError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_STATE', message);
+  }
+}
+
+/** The native addon could not be loaded. */
+export class NativeLoadError extends BlastrainError {
+  constructor(message: string, options?: { cause: unknown }) {
+    super('ERR_BLASTRAIN_NATIVE_LOAD', message);
+    if (options) this.cause = options.cause;
+  }
+}

@@ -1,0 +1,34 @@
+// blastrain: train neural networks in Node.js on OpenBLAS, with a typed, zero-copy API.
+import { loadNative, nativeBinaryPath, type BlasInfo } from './native';
+import { positiveInteger } from './validate';
+
+export { Sequential } from './model';
+export type { SequentialOptions, CompileOptions, FitOptions, EvaluateResult, History } from './model';
+export { Dense } from './layers';
+export type { DenseOptions } from './layers';
+export { Optimizer } from './optim/optimizer';
+export type { OptimizerStateDict } from './optim/optimizer';
+export { SGD } from './optim/sgd';
+export type { SGDOptions } from './optim/sgd';
+export { ACTIVATIONS, LOSSES } from './layout';
+export type { ActivationName, LossName } from './layout';
+export type { InputData, TargetData, LabelArray } from './data';
+export type { BlasInfo, TargetArray } from './native';
+export {
+  BlastrainError, DetachedBufferError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
+  NotCompiledError, ShapeError, StateError,
+} from './errors';
+
+/** The BLAS the native backend runs on, and the addon file that was loaded. */
+export function blasInfo(): BlasInfo & { binary: string } {
+  return { ...loadNative().blasInfo(), binary: nativeBinaryPath() };
+}
+
+/** Threads OpenBLAS uses per call (default: the machine's cores). */
+export function setNumThreads(threads: number): void {
+  loadNative().setNumThreads(positiveInteger('threads', threads));
+}
+
+export function getNumThreads(): number {
+  return loadNative().blasInfo().threads;
+}

@@ -1,0 +1,84 @@
+// Layers as the user builds them. A Dense layer owns no memory: once its model is built, its
+// weight and bias are subarray views into model.params (and the gradients into model.grads).
+import { InvalidArgumentError } from './errors';
+import { ACTIVATIONS, type ActivationName, type LayerShape } from './layout';
+import type { Random } from './random';
+import { finiteNumber, knownKeys, oneOf, plainObject, positiveInteger } from './validate';
+
+export interface DenseOptions {
+  /** Default 'linear'. */
+  activation?: ActivationName;
+  /** Negative-side slope of leakyRelu, ≥ 0. Default 0.01 (PyTorch's and Keras's). */
+  leakyReluAlpha?: number;
+}
+
+interface Views {
+  weight: Float32Array;
+  bias: Float32Array;
+  weightGrad: Float32Array;
+  biasGrad: Float32Array;
+  inputSize: number;
+}
+
+export class Dense implements LayerShape {
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly leakyReluAlpha: number;
+  private views: Views | undefined;
+
+  constructor(units: number, options: DenseOptions = {}) {
+    this.units = positiveInteger('units', units);
+    const o = plainObject('Dense options', options);
+    knownKeys('Dense options', o, ['activation', 'leakyReluAlpha']);
+    this.activation = oneOf('activation', o.activation ?? 'linear', ACTIVATIONS);
+    this.leakyReluAlpha = finiteNumber('leakyReluAlpha', o.leakyReluAlpha ?? 0.01, 0);
+  }
+
+  /** Weight matrix (units × inputSize, row-major), a view into the model's params. */
+  get weight(): Float32Array {
+    return this.bound().weight;
+  }
+  /** Bias (units), a view into the model's params. */
+  get bias(): Float32Array {
+    return this.bound().bias;
+  }
+  /** ∂loss/∂weight, a view into the model's grads. */
+  get weightGrad(): Float32Array {
+    return this.bound().weightGrad;
+  }
+  /** ∂loss/∂bias, a view into the model's grads. */
+  get biasGrad(): Float32Array {
+    return this.bound().biasGrad;
+  }
+  get inputSize(): number {
+    return this.bound().inputSize;
+  }
+
+  /**
+   * Weight initialisation, seeded. ReLU-family layers use He (Kaiming) uniform,
+   * U(±√(6/in)); the others Glorot (Xavier) uniform, U(±√(6/(in+out))). Biases start at 0.
+   * @internal
+   */
+  initialize(random: Random): void {
+    const { weight, bias, inputSize } = this.bound();
+    const heFamily = this.activation === 'relu' || this.activation === 'leakyRelu';
+    const limit = Math.sqrt(6 / (heFamily ? inputSize : inputSize + this.units));
+    for (let i = 0; i < weight.length; i++) weight[i] = random.uniform(limit);
+    bias.fill(0);
+  }
+
+  /** @internal */
+  bind(views: Views): void {
+    if (this.views !== undefined) {
+      throw new InvalidArgumentError('This Dense layer already belongs to a model; create a new Dense for each model');
+    }
+    this.views = views;
+  }
+
+  private bound(): Views {
+    if (this.views === undefined) {
+      throw new InvalidArgumentError('This Dense layer is not part of a model yet; pass it to new Sequential({ layers })');
+    }
+    return this.views;
+  }
+}

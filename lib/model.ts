@@ -1,0 +1,306 @@
+// Sequential: a stack of Dense layers over one flat parameter vector. The training loop is
+// exposed step by step (forward, backward, optimizer.step, zeroGrad) and fused (trainStep, fit).
+import type { Backend, BatchRef, NetworkMemory } from './backend';
+import { createJsBackend } from './backends/js';
+import { createNativeBackend } from './backends/native';
+import { checkFinite, toInputs, toTargets, type InputData, type TargetData } from './data';
+import { InvalidArgumentError, NonFiniteLossError, NotCompiledError, ShapeError, StateError } from './errors';
+import { Dense } from './layers';
+import {
+  LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
+} from './layout';
+import type { TargetArray } from './native';
+import { Optimizer } from './optim/optimizer';
+import { Random } from './random';
+import { boolean, invalid, knownKeys, oneOf, plainObject, positiveInteger } from './validate';
+
+export interface SequentialOptions {
+  /** Features per sample. */
+  inputSize: number;
+  layers: Dense[];
+  /** Seeds weight initialisation and shuffling. Default 42. */
+  seed?: number;
+  /** 'native' (OpenBLAS, default) or 'js' (plain TypeScript, same maths). */
+  backend?: 'native' | 'js';
+}
+
+export interface CompileOptions {
+  loss: LossName;
+  optimizer: Optimizer;
+}
+
+export interface FitOptions {
+  /** Passes over the data. Default 1. */
+  epochs?: number;
+  /** Rows per update; ≥ the sample count gives full-batch gradient descent. Default 32. */
+  batchSize?: number;
+  /** Reshuffle the sample order every epoch (seeded by the model's seed). Default true. */
+  shuffle?: boolean;
+  /** 0 silent, 1 one line per epoch. Default 0. */
+  verbose?: 0 | 1;
+}
+
+export interface EvaluateResult {
+  loss: number;
+  /** For cross-entropy losses. */
+  accuracy?: number;
+}
+
+export interface History {
+  /** Mean training loss of each epoch (each batch weighted by its rows). */
+  loss: number[];
+  /** Training accuracy of each epoch, for cross-entropy losses. */
+  accuracy?: number[];
+}
+
+const LOSS_CODES: Record<LossName, number> = {
+  mse: LOSS_MSE,
+  categoricalCrossentropy: LOSS_CATEGORICAL_CROSSENTROPY,
+  binaryCrossentropy: LOSS_BINARY_CROSSENTROPY,
+};
+
+/** Rows predict() and evaluate() push through the network per chunk. */
+const INFERENCE_CHUNK = 256;
+
+export class Sequential {
+  readonly layers: readonly Dense[];
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** Every parameter, PyTorch state_dict order: W_0 (out×in row-major), b_0, W_1, b_1, … */
+  readonly params: Float32Array;
+  /** ∂loss/∂params, same layout. */
+  readonly grads: Float32Array;
+  readonly backend: 'native' | 'js';
+  private readonly ops: Backend;
+  private readonly layout: Layout;
+  private readonly random: Random;
+  private workspace = new Float32Array(0);
+  private capacity = 0;
+  private compiled: { loss: LossName; optimizer: Optimizer } | undefined;
+  private lastForward: BatchRef | undefined;
+  private readonly stepStats = new Float64Array(2);
+
+  constructor(options: SequentialOptions) {
+    const o = plainObject('Sequential options', options);
+    knownKeys('Sequential options', o, ['inputSize', 'layers', 'seed', 'backend']);
+    this.inputSize = positiveInteger('inputSize', o.inputSize);
+    if (!Array.isArray(o.layers) || o.layers.length === 0 || !o.layers.every((l) => l instanceof Dense)) {
+      throw invalid('layers', 'non-empty array of Dense layers', o.layers);
+    }
+    const seed = o.seed ?? 42;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
+    this.backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
+
+    this.layers = [...(o.layers as Dense[])];
+    this.layout = new Layout(this.inputSize, this.layers);
+    if (this.layout.paramCount >= 2 ** 31) throw invalid('layers', 'fewer than 2^31 parameters in total', this.layout.paramCount);
+    this.outputSize = this.layout.outputs;
+    this.ops = this.backend === 'native' ? createNativeBackend() : createJsBackend();
+    this.params = new Float32Array(this.layout.paramCount);
+    this.grads = new Float32Array(this.layout.paramCount);
+    this.random = new Random(seed);
+    this.layers.forEach((layer, l) => {
+      const w = this.layout.weightOffset(l);
+      const b = this.layout.biasOffset(l);
+      const end = b + layer.units;
+      layer.bind({
+        weight: this.params.subarray(w, b),
+        bias: this.params.subarray(b, end),
+        weightGrad: this.grads.subarray(w, b),
+        biasGrad: this.grads.subarray(b, end),
+        inputSize: this.layout.inOf(l),
+      });
+      layer.initialize(this.random);
+    });
+  }
+
+  /** Sets the loss and attaches the optimizer to this model's parameters and gradients. */
+  compile(options: CompileOptions): void {
+    const o = plainObject('compile options', options);
+    knownKeys('compile options', o, ['loss', 'optimizer']);
+    const loss = oneOf('loss', o.loss, LOSSES);
+    if (!(o.optimizer instanceof Optimizer)) throw invalid('optimizer', 'Optimizer instance such as new SGD({ lr: 0.01 })', o.optimizer);
+    const last = this.layers[this.layers.length - 1] as Dense;
+    const needs = loss === 'categoricalCrossentropy' ? 'softmax' : loss === 'binaryCrossentropy' ? 'sigmoid' : undefined;
+    if (needs !== undefined && last.activation !== needs) {
+      throw new InvalidArgumentError(
+        `Expected the last layer's activation to be '${needs}' for loss '${loss}' (the two are fused and computed ` +
+          `from logits) but received '${last.activation}'`,
+      );
+    }
+    o.optimizer.attach(this.params, this.grads, this.ops);
+    this.layout.loss = LOSS_CODES[loss];
+    this.compiled = { loss, optimizer: o.optimizer };
+  }
+
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+  get loss(): LossName | undefined {
+    return this.compiled?.loss;
+  }
+
+  /** Outputs (samples × outputSize, activation applied) for every row of x. */
+  predict(x: InputData): Float32Array {
+    const inputs = this.inputs(x);
+    const samples = inputs.length / this.inputSize;
+    const out = new Float32Array(samples * this.outputSize);
+    this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
+    this.ops.predict(this.memory(), inputs, out);
+    return out;
+  }
+
+  /** Mean loss (and accuracy for cross-entropy) over a data set, without touching gradients. */
+  evaluate(x: InputData, y: TargetData): EvaluateResult {
+    this.requireCompiled('evaluate');
+    const { inputs, targets, samples } = this.data(x, y);
+    this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
+    const { loss, correct } = this.ops.evaluate(this.memory(), inputs, targets);
+    const accuracy = this.accuracy(correct, samples);
+    return accuracy === undefined ? { loss } : { loss, accuracy };
+  }
+
+  /** Forward pass over a batch; returns a copy of its output and keeps activations for backward(). */
+  forward(x: InputData): Float32Array {
+    const inputs = this.inputs(x);
+    const count = inputs.length / this.inputSize;
+    this.reserve(count);
+    const batch = { x: inputs, rows: null, start: 0, count };
+    this.ops.forward(this.memory(), batch);
+    this.lastForward = batch;
+    const offset = this.layout.outputOffset(count);
+    return this.workspace.slice(offset, offset + count * this.outputSize);
+  }
+
+  /** Loss of the last forward() batch; accumulates ∂loss/∂params into grads and returns the loss. */
+  backward(y: TargetData): number {
+    this.requireCompiled('backward');
+    const batch = this.lastForward;
+    if (batch === undefined) throw new StateError('Cannot call backward() before forward(): it needs the activations of a batch');
+    const targets = this.targets(y, batch.count);
+    const memory = this.memory();
+    const loss = this.ops.loss(memory, targets, batch.count, batch, true);
+    this.ops.backward(memory, batch);
+    return loss;
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /** One fused native step on one batch (forward, loss, backward, update); returns the loss. */
+  trainStep(x: InputData, y: TargetData): number {
+    const { optimizer } = this.requireCompiled('trainStep');
+    const { inputs, targets, samples } = this.data(x, y);
+    this.reserve(samples);
+    const done = this.ops.trainBatches(this.memory(), inputs, targets, null, samples, 0, 1, optimizer, this.stepStats);
+    optimizer.advance(done);
+    if (done === 0) {
+      this.zeroGrad();
+      throw new NonFiniteLossError(this.stepStats[0] as number);
+    }
+    return this.stepStats[0] as number;
+  }
+
+  /**
+   * Trains for `epochs` passes in mini-batches of `batchSize` rows (the last may be shorter),
+   * one native call per epoch. Runs on the calling thread for now; the Promise is the API.
+   */
+  async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
+    const { optimizer } = this.requireCompiled('fit');
+    const o = plainObject('fit options', options);
+    knownKeys('fit options', o, ['epochs', 'batchSize', 'shuffle', 'verbose']);
+    const epochs = positiveInteger('epochs', o.epochs ?? 1);
+    const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
+    const shuffle = boolean('shuffle', o.shuffle ?? true);
+    const verbose = o.verbose ?? 0;
+    if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
+    const { inputs, targets, samples } = this.data(x, y);
+
+    const batchSize = Math.min(batchSizeOption, samples);
+    const batches = Math.ceil(samples / batchSize);
+    this.reserve(batchSize);
+    const order = shuffle ? Int32Array.from({ length: samples }, (_, i) => i) : null;
+    const stats = new Float64Array(2 * batches);
+    const history: History = { loss: [] };
+    if (this.layout.fusedOutput) history.accuracy = [];
+
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      if (order !== null) this.random.shuffle(order);
+      const done = this.ops.trainBatches(this.memory(), inputs, targets, order, batchSize, 0, batches, optimizer, stats);
+      optimizer.advance(done);
+      if (done < batches) {
+        this.zeroGrad();
+        throw new NonFiniteLossError(stats[2 * done] as number, epoch + 1, done + 1);
+      }
+      let loss = 0;
+      let correct = 0;
+      for (let b = 0; b < batches; b++) {
+        loss += (stats[2 * b] as number) * Math.min(batchSize, samples - b * batchSize);
+        correct += stats[2 * b + 1] as number;
+      }
+      history.loss.push(loss / samples);
+      const accuracy = this.accuracy(correct, samples);
+      if (accuracy !== undefined) history.accuracy?.push(accuracy);
+      if (verbose === 1) {
+        const acc = accuracy === undefined ? '' : ` - accuracy ${accuracy.toFixed(4)}`;
+        process.stdout.write(`Epoch ${epoch + 1}/${epochs} - loss ${(loss / samples).toFixed(6)}${acc}\n`);
+      }
+      // Let timers and I/O run between epochs until fit moves off the main thread.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return history;
+  }
+
+  private requireCompiled(method: string): { loss: LossName; optimizer: Optimizer } {
+    if (this.compiled === undefined) {
+      throw new NotCompiledError(`Cannot call ${method}() before compile({ loss, optimizer })`);
+    }
+    return this.compiled;
+  }
+
+  private inputs(x: unknown): Float32Array {
+    const inputs = toInputs('x', x, this.inputSize);
+    checkFinite('x', inputs, this.inputSize, this.ops);
+    this.checkOwnBuffers();
+    return inputs;
+  }
+
+  private targets(y: unknown, samples: number): TargetArray {
+    const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
+    checkFinite('y', targets, this.outputSize, this.ops);
+    return targets;
+  }
+
+  private data(x: unknown, y: unknown): { inputs: Float32Array; targets: TargetArray; samples: number } {
+    const inputs = this.inputs(x);
+    const samples = inputs.length / this.inputSize;
+    return { inputs, targets: this.targets(y, samples), samples };
+  }
+
+  /** model.params / model.grads can be detached by a careless transfer; say so clearly. */
+  private checkOwnBuffers(): void {
+    if (this.params.length !== this.layout.paramCount || this.grads.length !== this.layout.paramCount) {
+      throw new ShapeError('model.params or model.grads was detached (its ArrayBuffer was transferred); the model cannot be used');
+    }
+  }
+
+  private accuracy(correct: number, samples: number): number | undefined {
+    if (this.layout.loss === LOSS_CATEGORICAL_CROSSENTROPY) return correct / samples;
+    if (this.layout.loss === LOSS_BINARY_CROSSENTROPY) return correct / (samples * this.outputSize);
+    return undefined;
+  }
+
+  /** Grows the workspace to hold batches of `rows`; it never shrinks, so steady training allocates nothing. */
+  private reserve(rows: number): void {
+    this.lastForward = undefined; // whatever runs next overwrites the activations backward() needs
+    if (rows <= this.capacity) return;
+    this.workspace = new Float32Array(this.layout.workspaceSize(rows));
+    this.capacity = rows;
+  }
+
+  private memory(): NetworkMemory {
+    return { layout: this.layout, params: this.params, grads: this.grads, workspace: this.workspace };
+  }
+}

@@ -1,0 +1,302 @@
+// The N-API layer: the only file that sees JavaScript values. It borrows typed-array pointers,
+// re-checks every size and index that the kernels will trust (the TypeScript layer has already
+// validated with friendlier messages; this is the last line against a segfault), and turns any
+// violation into a JS exception.
+#include <napi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "activation.h"
+#include "blas.h"
+#include "network.h"
+#include "optimizer.h"
+
+namespace {
+
+[[noreturn]] void fail(Napi::Env env, const std::string& message) {
+  throw Napi::RangeError::New(env, "blastrain native: " + message);
+}
+
+template <typename T>
+struct Span {
+  T* data;
+  long length;
+};
+
+template <typename T>
+Span<T> typed_array(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type,
+                    const char* name) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    fail(info.Env(), std::string(name) + " has the wrong typed-array kind");
+  auto array = v.As<Napi::TypedArrayOf<T>>();
+  return Span<T>{array.Data(), (long)array.ElementLength()};
+}
+
+Span<float> f32(const Napi::CallbackInfo& info, size_t i, const char* name, long min_length) {
+  Span<float> s = typed_array<float>(info, i, napi_float32_array, name);
+  if (s.length < min_length || (min_length > 0 && s.data == nullptr))
+    fail(info.Env(), std::string(name) + " is shorter than " + std::to_string(min_length) +
+                         " elements (detached?)");
+  return s;
+}
+
+long integer(const Napi::CallbackInfo& info, size_t i, const char* name, long min, long max) {
+  Napi::Value v = info[i];
+  double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+  if (!(d >= (double)min && d <= (double)max) || d != std::floor(d))
+    fail(info.Env(), std::string(name) + " must be an integer in [" + std::to_string(min) + ", " +
+                         std::to_string(max) + "]");
+  return (long)d;
+}
+
+Network network(const Napi::CallbackInfo& info, size_t i) {
+  Span<int32_t> spec = typed_array<int32_t>(info, i, napi_int32_array, "spec");
+  Span<float> alpha = typed_array<float>(info, i + 1, napi_float32_array, "alpha");
+  Napi::Env env = info.Env();
+  if (spec.length < 5 || spec.data[1] < 1 || spec.length != 3 + 2L * spec.data[1])
+    fail(env, "spec is malformed");
+  if (alpha.length < spec.data[1]) fail(env, "alpha has fewer entries than layers");
+  Network net{spec.data, alpha.data};
+  if (net.loss() < 0 || net.loss() >= kLossCount) fail(env, "spec has an unknown loss");
+  if (net.inputs() < 1) fail(env, "spec has a non-positive input size");
+  for (int l = 0; l < net.layers(); l++) {
+    if (net.out(l) < 1) fail(env, "spec has a non-positive layer size");
+    if (net.act(l) < 0 || net.act(l) >= kActivationCount) fail(env, "spec has an unknown activation");
+    if (!(net.alpha[l] >= 0.0f)) fail(env, "alpha must be non-negative");
+  }
+  // BLAS takes int sizes: keep every count that reaches it below 2^31.
+  double params = 0;
+  for (int l = 0; l < net.layers(); l++) params += (double)net.out(l) * (net.in(l) + 1.0);
+  if (params >= 2147483647.0) fail(env, "the network has 2^31 or more parameters");
+  return net;
+}
+
+// The user's (N, in_0) inputs; N is implied by the length.
+struct Inputs {
+  const float* x;
+  long n;
+};
+
+Inputs inputs(const Napi::CallbackInfo& info, size_t i, const Network& net) {
+  Span<float> x = f32(info, i, "x", 1);
+  if (x.length % net.inputs() != 0) fail(info.Env(), "x length is not a multiple of the input size");
+  return Inputs{x.data, x.length / net.inputs()};
+}
+
+// Optional Int32Array of sample indices (null/undefined → consecutive rows).
+const int32_t* rows(const Napi::CallbackInfo& info, size_t i, long n, long start, long count) {
+  if (info[i].IsNull() || info[i].IsUndefined()) {
+    if (start + count > n) fail(info.Env(), "batch runs past the last sample");
+    return nullptr;
+  }
+  Span<int32_t> r = typed_array<int32_t>(info, i, napi_int32_array, "rows");
+  if (start + count > r.length) fail(info.Env(), "batch runs past the end of rows");
+  for (long k = start; k < start + count; k++)
+    if (r.data[k] < 0 || r.data[k] >= n) fail(info.Env(), "rows holds a sample index out of range");
+  return r.data;
+}
+
+int target_type(napi_typedarray_type type) {
+  switch (type) {
+    case napi_float32_array: return TARGET_DENSE;
+    case napi_uint8_array: return TARGET_U8;
+    case napi_int8_array: return TARGET_I8;
+    case napi_uint16_array: return TARGET_U16;
+    case napi_int16_array: return TARGET_I16;
+    case napi_uint32_array: return TARGET_U32;
+    case napi_int32_array: return TARGET_I32;
+    default: return -1;
+  }
+}
+
+// Targets for n samples; checks the labels of the batch rows [start, start + count) when the
+// targets are class labels.
+Targets targets(const Napi::CallbackInfo& info, size_t i, const Network& net, long n,
+                const int32_t* row_index, long start, long count) {
+  Napi::Env env = info.Env();
+  if (!info[i].IsTypedArray()) fail(env, "y must be a typed array");
+  auto y = info[i].As<Napi::TypedArray>();
+  int type = target_type(y.TypedArrayType());
+  if (type < 0) fail(env, "y has an unsupported typed-array kind");
+  long length = (long)y.ElementLength();
+  void* data = static_cast<uint8_t*>(y.ArrayBuffer().Data()) + y.ByteOffset();
+  Targets t{data, type, row_index, start};
+  if (type == TARGET_DENSE) {
+    if (length != n * net.outputs()) fail(env, "y length is not samples × outputs");
+    return t;
+  }
+  if (net.loss() != LOSS_CATEGORICAL_CROSSENTROPY) fail(env, "class labels need categoricalCrossentropy");
+  if (length != n) fail(env, "y length is not the number of samples");
+  for (long b = 0; b < count; b++) {
+    long label = target_label(t, target_sample(t, (int)b));
+    if (label < 0 || label >= net.outputs()) fail(env, "y holds a class label out of range");
+  }
+  return t;
+}
+
+// The largest batch a workspace of this length holds.
+int capacity(const Napi::CallbackInfo& info, const Network& net, long ws_length) {
+  long per_row = net.workspace_size(1);
+  if (ws_length < per_row) fail(info.Env(), "workspace is too small for one row");
+  long rows = ws_length / per_row;
+  return rows > 2147483647L ? 2147483647 : (int)rows;
+}
+
+Optimizer optimizer(const Napi::CallbackInfo& info, size_t i, long n) {
+  int kind = (int)integer(info, i, "optimizer kind", 0, kOptimizerCount - 1);
+  Span<double> hyper = typed_array<double>(info, i + 1, napi_float64_array, "hyper");
+  if (hyper.length < optimizer_hyper_count(kind)) fail(info.Env(), "hyper is too short");
+  Span<float> state = f32(info, i + 2, "optimizer state", optimizer_state_count(kind) * n);
+  long step = integer(info, i + 3, "step", 0, 1L << 52);
+  return Optimizer{kind, hyper.data, state.data, step};
+}
+
+// blasInfo() → { config, corename, threads, processors, parallel }
+Napi::Value BlasInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("config", openblas_get_config());
+  o.Set("corename", openblas_get_corename());
+  o.Set("threads", openblas_get_num_threads());
+  o.Set("processors", openblas_get_num_procs());
+  o.Set("parallel", openblas_get_parallel());
+  return o;
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  openblas_set_num_threads((int)integer(info, 0, "threads", 1, 1024));
+  return info.Env().Undefined();
+}
+
+// forward(spec, alpha, params, ws, x, rows, start, count): output lands in the workspace.
+Napi::Value Forward(const Napi::CallbackInfo& info) {
+  Network net = network(info, 0);
+  Span<float> params = f32(info, 2, "params", net.param_count());
+  Span<float> ws = f32(info, 3, "workspace", 1);
+  Inputs in = inputs(info, 4, net);
+  long start = integer(info, 6, "start", 0, in.n);
+  int count = (int)integer(info, 7, "count", 1, capacity(info, net, ws.length));
+  const int32_t* r = rows(info, 5, in.n, start, count);
+  network_forward(net, ws.data + net.output_offset(count), params.data, ws.data,
+                  Batch{in.x, r, start, count});
+  return info.Env().Undefined();
+}
+
+// loss(spec, alpha, ws, y, n, rows, start, count, withGrad) → loss of the last forward pass
+Napi::Value Loss(const Napi::CallbackInfo& info) {
+  Network net = network(info, 0);
+  Span<float> ws = f32(info, 2, "workspace", 1);
+  long n = integer(info, 4, "samples", 1, 1L << 40);
+  long start = integer(info, 6, "start", 0, n);
+  int count = (int)integer(info, 7, "count", 1, capacity(info, net, ws.length));
+  const int32_t* r = rows(info, 5, n, start, count);
+  Targets t = targets(info, 3, net, n, r, start, count);
+  double loss = network_loss(net, ws.data, t, count, info[8].ToBoolean().Value());
+  return Napi::Number::New(info.Env(), loss);
+}
+
+// backward(spec, alpha, params, grads, ws, x, rows, start, count): accumulates into grads
+Napi::Value Backward(const Napi::CallbackInfo& info) {
+  Network net = network(info, 0);
+  Span<float> params = f32(info, 2, "params", net.param_count());
+  Span<float> grads = f32(info, 3, "grads", net.param_count());
+  Span<float> ws = f32(info, 4, "workspace", 1);
+  Inputs in = inputs(info, 5, net);
+  long start = integer(info, 7, "start", 0, in.n);
+  int count = (int)integer(info, 8, "count", 1, capacity(info, net, ws.length));
+  const int32_t* r = rows(info, 6, in.n, start, count);
+  network_backward(net, grads.data, params.data, ws.data, Batch{in.x, r, start, count});
+  return info.Env().Undefined();
+}
+
+// optimizerStep(kind, hyper, state, step, params, grads)
+Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
+  Span<float> params = f32(info, 4, "params", 1);
+  Span<float> grads = f32(info, 5, "grads", params.length);
+  if (params.length >= 2147483647L) fail(info.Env(), "params has 2^31 or more elements");
+  Optimizer opt = optimizer(info, 0, params.length);
+  optimizer_step(params.data, grads.data, (int)params.length, opt);
+  return info.Env().Undefined();
+}
+
+// trainBatches(spec, alpha, params, grads, ws, x, y, rows, batchSize, firstBatch, nBatches,
+//              kind, hyper, state, step, stats) → batches completed
+Napi::Value TrainBatches(const Napi::CallbackInfo& info) {
+  Network net = network(info, 0);
+  long n_params = net.param_count();
+  Span<float> params = f32(info, 2, "params", n_params);
+  Span<float> grads = f32(info, 3, "grads", n_params);
+  Span<float> ws = f32(info, 4, "workspace", 1);
+  Inputs in = inputs(info, 5, net);
+  int batch_size = (int)integer(info, 8, "batchSize", 1, capacity(info, net, ws.length));
+  long n_batch_total = (in.n + batch_size - 1) / batch_size;
+  long first = integer(info, 9, "firstBatch", 0, n_batch_total - 1);
+  int n_batches = (int)integer(info, 10, "batchCount", 1, n_batch_total - first);
+  long start = first * batch_size;
+  long end = std::min(in.n, (first + n_batches) * (long)batch_size);
+  const int32_t* r = rows(info, 7, in.n, start, end - start);
+  Targets t = targets(info, 6, net, in.n, r, start, end - start);
+  Optimizer opt = optimizer(info, 11, n_params);
+  Span<double> stats = typed_array<double>(info, 15, napi_float64_array, "stats");
+  if (stats.length < 2L * n_batches) fail(info.Env(), "stats is too short");
+  int done = network_train_batches(net, params.data, grads.data, ws.data, in.x, t, in.n,
+                                   batch_size, first, n_batches, opt,
+                                   reinterpret_cast<BatchStats*>(stats.data));
+  return Napi::Number::New(info.Env(), done);
+}
+
+// predict(spec, alpha, params, ws, x, out)
+Napi::Value Predict(const Napi::CallbackInfo& info) {
+  Network net = network(info, 0);
+  Span<float> params = f32(info, 2, "params", net.param_count());
+  Span<float> ws = f32(info, 3, "workspace", 1);
+  Inputs in = inputs(info, 4, net);
+  Span<float> out = f32(info, 5, "out", in.n * net.outputs());
+  network_predict(net, out.data, params.data, ws.data, in.x, in.n, capacity(info, net, ws.length));
+  return info.Env().Undefined();
+}
+
+// evaluate(spec, alpha, params, ws, x, y) → [meanLoss, correct]
+Napi::Value Evaluate(const Napi::CallbackInfo& info) {
+  Network net = network(info, 0);
+  Span<float> params = f32(info, 2, "params", net.param_count());
+  Span<float> ws = f32(info, 3, "workspace", 1);
+  Inputs in = inputs(info, 4, net);
+  Targets t = targets(info, 5, net, in.n, nullptr, 0, in.n);
+  BatchStats s = network_evaluate(net, params.data, ws.data, in.x, t, in.n,
+                                  capacity(info, net, ws.length));
+  Napi::Array result = Napi::Array::New(info.Env(), 2);
+  result.Set(0u, s.loss);
+  result.Set(1u, s.correct);
+  return result;
+}
+
+// firstNonFinite(a) → index of the first NaN/±Infinity, or -1
+Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
+  Span<float> a = f32(info, 0, "array", 0);
+  for (long i = 0; i < a.length; i++)
+    if (!std::isfinite(a.data[i])) return Napi::Number::New(info.Env(), (double)i);
+  return Napi::Number::New(info.Env(), -1);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("forward", Napi::Function::New(env, Forward));
+  exports.Set("loss", Napi::Function::New(env, Loss));
+  exports.Set("backward", Napi::Function::New(env, Backward));
+  exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));
+  exports.Set("trainBatches", Napi::Function::New(env, TrainBatches));
+  exports.Set("predict", Napi::Function::New(env, Predict));
+  exports.Set("evaluate", Napi::Function::New(env, Evaluate));
+  exports.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(blastrain, Init)

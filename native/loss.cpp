@@ -1,0 +1,108 @@
+#include "loss.h"
+
+#include <cmath>
+#include <cstdint>
+
+#include "activation.h"
+
+long target_label(const Targets& t, long sample) {
+  switch (t.type) {
+    case TARGET_U8: return static_cast<const uint8_t*>(t.data)[sample];
+    case TARGET_I8: return static_cast<const int8_t*>(t.data)[sample];
+    case TARGET_U16: return static_cast<const uint16_t*>(t.data)[sample];
+    case TARGET_I16: return static_cast<const int16_t*>(t.data)[sample];
+    case TARGET_U32: return static_cast<long>(static_cast<const uint32_t*>(t.data)[sample]);
+    case TARGET_I32: return static_cast<const int32_t*>(t.data)[sample];
+  }
+  return -1;
+}
+
+static const float* target_row(const Targets& t, int i, int K) {
+  return static_cast<const float*>(t.data) + target_sample(t, i) * K;
+}
+
+double mse_loss(float* dout, const float* out, const Targets& t, int B, int K) {
+  double sum = 0.0;
+  float scale = 2.0f / ((float)B * K);
+  for (int b = 0; b < B; b++) {
+    const float* o = out + (long)b * K;
+    const float* y = target_row(t, b, K);
+    for (int k = 0; k < K; k++) {
+      float diff = o[k] - y[k];
+      sum += (double)diff * diff;
+      if (dout != nullptr) dout[(long)b * K + k] = scale * diff;
+    }
+  }
+  return sum / ((double)B * K);
+}
+
+double softmax_crossentropy_loss(float* dlogits, const float* logits, const Targets& t, int B,
+                                 int K) {
+  double sum = 0.0;
+  for (int b = 0; b < B; b++) {
+    const float* z = logits + (long)b * K;
+    float max = z[0];
+    for (int k = 1; k < K; k++) max = z[k] > max ? z[k] : max;
+    double exp_sum = 0.0;
+    for (int k = 0; k < K; k++) exp_sum += std::exp((double)(z[k] - max));
+    double lse = max + std::log(exp_sum);
+
+    if (t.type == TARGET_DENSE) {
+      const float* y = target_row(t, b, K);
+      double y_sum = 0.0, yz = 0.0;
+      for (int k = 0; k < K; k++) {
+        y_sum += y[k];
+        yz += (double)y[k] * z[k];
+      }
+      sum += lse * y_sum - yz;
+      if (dlogits != nullptr)
+        for (int k = 0; k < K; k++)
+          dlogits[(long)b * K + k] = (float)((std::exp(z[k] - lse) * y_sum - y[k]) / B);
+    } else {
+      long label = target_label(t, target_sample(t, b));
+      sum += lse - z[label];
+      if (dlogits != nullptr)
+        for (int k = 0; k < K; k++)
+          dlogits[(long)b * K + k] = (float)((std::exp(z[k] - lse) - (k == label)) / B);
+    }
+  }
+  return sum / B;
+}
+
+double sigmoid_bce_loss(float* dlogits, const float* logits, const Targets& t, int B, int K) {
+  double sum = 0.0;
+  float scale = 1.0f / ((float)B * K);
+  for (int b = 0; b < B; b++) {
+    const float* z = logits + (long)b * K;
+    const float* y = target_row(t, b, K);
+    for (int k = 0; k < K; k++) {
+      float zk = z[k];
+      sum += (zk > 0.0f ? zk : 0.0f) - zk * y[k] + std::log1p(std::exp(-std::fabs(zk)));
+      if (dlogits != nullptr) dlogits[(long)b * K + k] = scale * (sigmoidf(zk) - y[k]);
+    }
+  }
+  return sum / ((double)B * K);
+}
+
+static int argmax(const float* v, int K) {
+  int best = 0;
+  for (int k = 1; k < K; k++)
+    if (v[k] > v[best]) best = k;
+  return best;
+}
+
+long count_correct(const float* out, const Targets& t, int B, int K, int loss, float threshold) {
+  long correct = 0;
+  for (int b = 0; b < B; b++) {
+    const float* o = out + (long)b * K;
+    if (loss == LOSS_CATEGORICAL_CROSSENTROPY) {
+      long truth = t.type == TARGET_DENSE ? argmax(target_row(t, b, K), K)
+                                          : target_label(t, target_sample(t, b));
+      correct += argmax(o, K) == truth;
+    } else if (loss == LOSS_BINARY_CROSSENTROPY) {
+      const float* y = target_row(t, b, K);
+      for (int k = 0; k < K; k++) correct += (o[k] > threshold) == (y[k] > 0.5f);
+    }
+  }
+  return correct;
+}

@@ -1,0 +1,59 @@
+// Mean-reduced losses with their gradients, and the accuracy count that goes with them.
+#pragma once
+
+enum Loss {
+  LOSS_MSE = 0,
+  LOSS_CATEGORICAL_CROSSENTROPY = 1,  // fused with the last layer's softmax
+  LOSS_BINARY_CROSSENTROPY = 2,       // fused with the last layer's sigmoid
+};
+constexpr int kLossCount = 3;
+
+// How targets are stored: float32 rows, or one integer class label per sample.
+enum TargetType {
+  TARGET_DENSE = 0,
+  TARGET_U8 = 1,
+  TARGET_I8 = 2,
+  TARGET_U16 = 3,
+  TARGET_I16 = 4,
+  TARGET_U32 = 5,
+  TARGET_I32 = 6,
+};
+constexpr int kTargetTypeCount = 7;
+
+// The targets of one batch, read in place from the user's array.
+struct Targets {
+  const void* data;  // (N, K) float32 rows, or (N,) integer labels
+  int type;          // TargetType
+  const int* rows;   // sample index of every batch row, indexed from `start`; null: consecutive
+  long start;        // index into rows, or the first sample when rows is null
+};
+
+// Sample index of batch row i.
+inline long target_sample(const Targets& t, int i) {
+  return t.rows != nullptr ? t.rows[t.start + i] : t.start + i;
+}
+
+// Class label of a sample, for the integer target types.
+long target_label(const Targets& t, long sample);
+
+// L = Σ (out − y)² / (B·K);  dout = 2 (out − y) / (B·K)
+// dout: (B, K) or null; out: (B, K)
+double mse_loss(float* dout, const float* out, const Targets& t, int B, int K);
+
+// Softmax cross-entropy from logits, mean over the batch (PyTorch's CrossEntropyLoss):
+//   L_i = logsumexp(z_i)·Σ_k y_ik − Σ_k y_ik z_ik;  dz = (softmax(z)·Σ_k y_k − y) / B
+// With labels, y is the one-hot row of the label.
+// dlogits: (B, K) or null; logits: (B, K)
+double softmax_crossentropy_loss(float* dlogits, const float* logits, const Targets& t, int B,
+                                 int K);
+
+// Sigmoid binary cross-entropy from logits, mean over all B·K elements (BCEWithLogitsLoss):
+//   L = max(z, 0) − z·y + log(1 + e^(−|z|));  dz = (σ(z) − y) / (B·K)
+// dlogits: (B, K) or null; logits: (B, K)
+double sigmoid_bce_loss(float* dlogits, const float* logits, const Targets& t, int B, int K);
+
+// Correct predictions in a batch: for categorical cross-entropy a row counts when its argmax is
+// the target class; for binary cross-entropy every element counts, predicted positive when
+// out > threshold (0 for logits, 0.5 for probabilities).
+// out: (B, K)
+long count_correct(const float* out, const Targets& t, int B, int K, int loss, float threshold);

@@ -1,0 +1,22 @@
+// Stochastic gradient descent over the whole flat parameter vector, with PyTorch's semantics
+// (torch.optim.SGD documentation):
+//   g ← ∇ + λ·θ                       (weight decay: L2 added to the gradient)
+//   b ← g                             on the first step
+//   b ← μ·b + (1 − τ)·g               afterwards          (momentum μ, dampening τ)
+//   g ← g + μ·b  if nesterov, else b                      (only when μ ≠ 0)
+//   θ ← θ − γ·g                                           (learning rate γ)
+#pragma once
+
+struct SgdOptions {
+  float lr;
+  float momentum;
+  float dampening;
+  float weight_decay;
+  bool nesterov;
+};
+
+// params:   (n,) updated in place
+// momentum: (n,) the momentum buffer; untouched when momentum is 0
+// grads:    (n,) read only
+void sgd_step(float* params, float* momentum, const float* grads, int n, const SgdOptions& o,
+              bool first_step);
