@@ -1,0 +1,121 @@
+// The native backend against the plain-TypeScript reference: same init, same data, same steps →
+// the same losses and parameters within float32 round-off, over randomized networks.
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { ACTIVATIONS, Dense, SGD, Sequential, type ActivationName, type LossName } from '../lib/index';
+import { Random } from '../lib/random';
+import { expectClose, randomFloats } from './helpers';
+
+interface Config {
+  inputSize: number;
+  hidden: { units: number; activation: ActivationName }[];
+  outputs: number;
+  loss: LossName;
+  outputActivation: ActivationName;
+  samples: number;
+  batchSize: number;
+  epochs: number;
+  shuffle: boolean;
+  labels: boolean;
+  sgd: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean };
+  seed: number;
+}
+
+const config: fc.Arbitrary<Config> = fc
+  .record({
+    inputSize: fc.integer({ min: 1, max: 9 }),
+    hidden: fc.array(fc.record({ units: fc.integer({ min: 1, max: 12 }), activation: fc.constantFrom(...ACTIVATIONS) }), { maxLength: 3 }),
+    outputs: fc.integer({ min: 1, max: 5 }),
+    loss: fc.constantFrom<LossName>('mse', 'categoricalCrossentropy', 'binaryCrossentropy'),
+    mseOutput: fc.constantFrom(...ACTIVATIONS),
+    samples: fc.integer({ min: 1, max: 40 }),
+    batchSize: fc.integer({ min: 1, max: 48 }),
+    epochs: fc.integer({ min: 1, max: 3 }),
+    shuffle: fc.boolean(),
+    labels: fc.boolean(),
+    momentum: fc.constantFrom(0, 0.5, 0.9),
+    dampening: fc.constantFrom(0, 0.3),
+    weightDecay: fc.constantFrom(0, 0.01),
+    nesterov: fc.boolean(),
+    lr: fc.constantFrom(0.01, 0.05),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  })
+  .map((r) => {
+    const nesterov = r.nesterov && r.momentum > 0;
+    return {
+      inputSize: r.inputSize,
+      hidden: r.hidden,
+      outputs: r.outputs,
+      loss: r.loss,
+      outputActivation: r.loss === 'categoricalCrossentropy' ? 'softmax' : r.loss === 'binaryCrossentropy' ? 'sigmoid' : r.mseOutput,
+      samples: r.samples,
+      batchSize: r.batchSize,
+      epochs: r.epochs,
+      shuffle: r.shuffle,
+      labels: r.labels && r.loss === 'categoricalCrossentropy',
+      sgd: { lr: r.lr, momentum: r.momentum, dampening: nesterov ? 0 : r.dampening, weightDecay: r.weightDecay, nesterov },
+      seed: r.seed,
+    };
+  });
+
+function build(c: Config, backend: 'native' | 'js'): Sequential {
+  const layers = [...c.hidden.map((h) => new Dense(h.units, { activation: h.activation })), new Dense(c.outputs, { activation: c.outputActivation })];
+  const model = new Sequential({ inputSize: c.inputSize, layers, seed: c.seed, backend });
+  model.compile({ loss: c.loss, optimizer: new SGD(c.sgd) });
+  return model;
+}
+
+function data(c: Config): { x: Float32Array; y: Float32Array | Int32Array } {
+  const random = new Random(c.seed + 1);
+  const x = randomFloats(random, c.samples * c.inputSize, 2);
+  if (c.labels) return { x, y: Int32Array.from({ length: c.samples }, () => Math.floor(random.next() * c.outputs)) };
+  const y = new Float32Array(c.samples * c.outputs);
+  for (let s = 0; s < c.samples; s++) {
+    if (c.loss === 'categoricalCrossentropy') y[s * c.outputs + Math.floor(random.next() * c.outputs)] = 1;
+    else for (let k = 0; k < c.outputs; k++) y[s * c.outputs + k] = c.loss === 'binaryCrossentropy' ? (random.next() < 0.5 ? 0 : 1) : random.uniform(1);
+  }
+  return { x, y };
+}
+
+describe('native backend matches the TypeScript reference', () => {
+  test('fit: same history, parameters, momentum buffers and predictions', async () => {
+    await fc.assert(
+      fc.asyncProperty(config, async (c) => {
+        const { x, y } = data(c);
+        const native = build(c, 'native');
+        const js = build(c, 'js');
+        expect(native.params).toEqual(js.params); // same seeded initialisation
+        const options = { epochs: c.epochs, batchSize: c.batchSize, shuffle: c.shuffle };
+        const [hn, hj] = [await native.fit(x, y, options), await js.fit(x, y, options)];
+        expectClose(hn.loss, hj.loss, 1e-4, 1e-5, 'epoch losses');
+        if (hj.accuracy) expectClose(hn.accuracy!, hj.accuracy, 0, 1e-9, 'accuracy');
+        expectClose(native.params, js.params, 1e-3, 1e-5, 'params');
+        expectClose(native.optimizer!.state, js.optimizer!.state, 1e-3, 1e-5, 'momentum buffers');
+        expectClose(native.predict(x), js.predict(x), 1e-3, 1e-5, 'predictions');
+        const [en, ej] = [native.evaluate(x, y), js.evaluate(x, y)];
+        expectClose([en.loss], [ej.loss], 1e-4, 1e-6, 'evaluate loss');
+      }),
+      { numRuns: 150, seed: 20261129 },
+    );
+  });
+
+  test('step by step: forward, backward, optimizer.step, zeroGrad', () => {
+    fc.assert(
+      fc.property(config, (c) => {
+        const { x, y } = data(c);
+        const models = [build(c, 'native'), build(c, 'js')] as const;
+        for (const model of models) {
+          for (let step = 0; step < 3; step++) {
+            model.forward(x);
+            model.backward(y);
+            model.optimizer!.step();
+            if (step < 2) model.optimizer!.zeroGrad();
+          }
+        }
+        expectClose(models[0].grads, models[1].grads, 1e-3, 1e-5, 'grads');
+        expectClose(models[0].params, models[1].params, 1e-3, 1e-5, 'params');
+      }),
+      { numRuns: 100, seed: 7 },
+    );
+  });
+});

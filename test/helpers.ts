@@ -1,0 +1,45 @@
+// Shared test helpers: tolerance checks and small seeded data sets.
+import { expect } from 'vitest';
+import { Random } from '../lib/random';
+
+/** Elementwise |a − e| ≤ atol + rtol·|e|, reporting the worst index on failure. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-5, what = 'values'): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i] as number;
+    const e = expected[i] as number;
+    const excess = Math.abs(a - e) - (atol + rtol * Math.abs(e));
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`${what}: index ${worst} is ${actual[worst]} but expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
+  }
+}
+
+export function randomFloats(random: Random, n: number, scale = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => random.uniform(scale));
+}
+
+/** Three interleaved spiral arms in 2-D: a classic non-linear 3-class problem. */
+export function spiral(perClass: number, seed = 7): { x: Float32Array; labels: Int32Array } {
+  const random = new Random(seed);
+  const n = 3 * perClass;
+  const x = new Float32Array(2 * n);
+  const labels = new Int32Array(n);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < perClass; i++) {
+      const r = i / perClass;
+      const t = c * 4 + 4 * r + random.uniform(0.2);
+      const k = c * perClass + i;
+      x[2 * k] = r * Math.sin(t);
+      x[2 * k + 1] = r * Math.cos(t);
+      labels[k] = c;
+    }
+  }
+  return { x, labels };
+}
