@@ -4,7 +4,7 @@ import type { Backend, BatchRef, NetworkMemory } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { checkFinite, toInputs, toTargets, type InputData, type TargetData } from './data';
-import { InvalidArgumentError, NonFiniteLossError, NotCompiledError, ShapeError, StateError } from './errors';
+import { DetachedBufferError, InvalidArgumentError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
 import { Dense } from './layers';
 import {
   LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
@@ -282,7 +282,7 @@ export class Sequential {
   /** model.params / model.grads can be detached by a careless transfer; say so clearly. */
   private checkOwnBuffers(): void {
     if (this.params.length !== this.layout.paramCount || this.grads.length !== this.layout.paramCount) {
-      throw new ShapeError('model.params or model.grads was detached (its ArrayBuffer was transferred); the model cannot be used');
+      throw new DetachedBufferError('model.params or model.grads was detached (its ArrayBuffer was transferred); the model cannot be used');
     }
   }
 
