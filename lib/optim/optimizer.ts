@@ -5,7 +5,8 @@
 // nothing else changes.
 import type { Backend, OptimizerRef } from '../backend';
 import { InvalidArgumentError, NotCompiledError, ShapeError } from '../errors';
-import { invalid, plainObject } from '../validate';
+import { finiteNumber, invalid, plainObject } from '../validate';
+import { HYPER_LR } from './kinds';
 
 export interface OptimizerStateDict {
   /** The optimizer's type, e.g. 'sgd'. */
@@ -45,6 +46,15 @@ export abstract class Optimizer implements OptimizerRef {
   protected abstract get options(): Record<string, number | boolean>;
   /** Validates and applies hyper-parameters from a stateDict. */
   protected abstract setOptions(options: Record<string, unknown>): void;
+
+  /** Learning rate; every kind keeps it in hyper-parameter slot 0 (HYPER_LR). */
+  get lr(): number {
+    return this.hyper[HYPER_LR] as number;
+  }
+  /** Changing lr between steps is how learning-rate schedules drive an optimizer. */
+  set lr(value: number) {
+    this.hyper[HYPER_LR] = finiteNumber('lr', value, 0);
+  }
 
   /** Updates taken so far (PyTorch's state['step']). */
   get stepCount(): number {

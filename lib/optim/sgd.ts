@@ -2,7 +2,7 @@
 // torch.optim.SGD documents them (native/sgd.h has the update rule).
 import { InvalidArgumentError } from '../errors';
 import { boolean, finiteNumber, knownKeys, plainObject } from '../validate';
-import { OPT_SGD, SGD_DAMPENING, SGD_HYPER_COUNT, SGD_LR, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY } from './kinds';
+import { OPT_SGD, SGD_DAMPENING, SGD_HYPER_COUNT, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY } from './kinds';
 import { Optimizer } from './optimizer';
 
 export interface SGDOptions {
@@ -29,13 +29,6 @@ export class SGD extends Optimizer {
     this.setOptions(options as Record<string, unknown>);
   }
 
-  get lr(): number {
-    return this.hyper[SGD_LR] as number;
-  }
-  /** Changing lr between steps is how learning-rate schedules drive this optimizer. */
-  set lr(value: number) {
-    this.hyper[SGD_LR] = finiteNumber('lr', value, 0);
-  }
   get momentum(): number {
     return this.hyper[SGD_MOMENTUM] as number;
   }
@@ -70,7 +63,7 @@ export class SGD extends Optimizer {
         `Nesterov momentum requires momentum > 0 and dampening 0 but received momentum ${momentum} and dampening ${dampening}`,
       );
     }
-    this.hyper[SGD_LR] = lr;
+    this.lr = lr;
     this.hyper[SGD_MOMENTUM] = momentum;
     this.hyper[SGD_DAMPENING] = dampening;
     this.hyper[SGD_WEIGHT_DECAY] = weightDecay;
