@@ -1,0 +1,12 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // Examples import the package by name; in tests that is the TypeScript source.
+    alias: { blastrain: path.join(__dirname, 'lib', 'index.ts') },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+  },
+});
