@@ -67,21 +67,25 @@ let addonPath: string | undefined;
 
 /** Loads the addon once: a local build (build/Release) first, then the bundled prebuild. */
 export function loadNative(): NativeAddon {
-  if (addon !== undefined) return addon;
+  if (addon === undefined) [addon, addonPath] = loadNativeFrom(packageRoot);
+  return addon;
+}
+
+/** Loads the addon of the package at `root`, or explains what was tried and how to fix it. */
+export function loadNativeFrom(root: string): [NativeAddon, string] {
   const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
   try {
-    addonPath = nodeGypBuild.path(packageRoot);
-    addon = require(addonPath) as NativeAddon;
-    return addon;
+    const file = nodeGypBuild.path(root);
+    return [require(file) as NativeAddon, file];
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new NativeLoadError(
       `Could not load blastrain's native addon for ${process.platform}-${process.arch} ` +
         `(Node ${process.version}, Node-API ${process.versions.napi}).\n` +
-        `Looked in ${path.join(packageRoot, 'build', 'Release')} and ${path.join(packageRoot, 'prebuilds')}: ${reason}\n` +
+        `Looked in ${path.join(root, 'build', 'Release')} and ${path.join(root, 'prebuilds')}: ${reason}\n` +
         'To build it from source: install OpenBLAS (Debian/Ubuntu: sudo apt-get install libopenblas-dev cmake g++; ' +
         'Fedora: sudo dnf install openblas-devel; macOS: brew install openblas), then run ' +
-        '`npm rebuild blastrain`. Or use the plain-TypeScript backend: new Sequential({ …, backend: \'js\' }).',
+        "`npm rebuild blastrain`. Or use the plain-TypeScript backend: new Sequential({ …, backend: 'js' }).",
       { cause },
     );
   }
