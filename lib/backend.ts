@@ -50,6 +50,16 @@ export interface Backend {
     net: NetworkMemory, x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number,
     firstBatch: number, batchCount: number, opt: OptimizerRef, stats: Float64Array,
   ): number;
+  /**
+   * trainBatches without blocking the event loop (the native backend runs it on the libuv
+   * thread pool). Setting control[0] to non-zero stops it before its next batch.
+   */
+  trainBatchesAsync(
+    net: NetworkMemory, x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number,
+    firstBatch: number, batchCount: number, opt: OptimizerRef, stats: Float64Array, control: Int32Array,
+  ): Promise<number>;
+  /** How long one trainBatchesAsync call should run: long enough that crossing back to JS is cheap. */
+  readonly chunkMilliseconds: number;
   /** Activated outputs for every row of x, in chunks of the workspace's capacity. */
   predict(net: NetworkMemory, x: Float32Array, out: Float32Array): void;
   /** Mean loss and the number of correct predictions over every row of x. */

@@ -64,6 +64,24 @@ export class StateError extends BlastrainError {
   }
 }
 
+/** The model is training (fit is running): it cannot take another call that uses its buffers. */
+export class ModelBusyError extends BlastrainError {
+  constructor(method: string) {
+    super(
+      'ERR_BLASTRAIN_MODEL_BUSY',
+      `Cannot call ${method}() while the model is training; await fit() first, or stop it with its AbortSignal`,
+    );
+  }
+}
+
+/** fit() was cancelled through its AbortSignal; the model keeps the last completed step. */
+export class AbortError extends BlastrainError {
+  constructor(message = 'Training was aborted', options?: { cause: unknown }) {
+    super('ABORT_ERR', message);
+    if (options) this.cause = options.cause;
+  }
+}
+
 /** The native addon could not be loaded. */
 export class NativeLoadError extends BlastrainError {
   constructor(message: string, options?: { cause: unknown }) {

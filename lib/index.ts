@@ -3,7 +3,8 @@ import { loadNative, nativeBinaryPath, type BlasInfo } from './native';
 import { positiveInteger } from './validate';
 
 export { Sequential } from './model';
-export type { SequentialOptions, CompileOptions, FitOptions, EvaluateResult, History } from './model';
+export type { SequentialOptions, CompileOptions, FitOptions, EvaluateResult } from './model';
+export type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
 export { Dense } from './layers';
 export type { DenseOptions } from './layers';
 export { Optimizer } from './optim/optimizer';
@@ -15,7 +16,7 @@ export type { ActivationName, LossName } from './layout';
 export type { InputData, TargetData, LabelArray } from './data';
 export type { BlasInfo, TargetArray } from './native';
 export {
-  BlastrainError, DetachedBufferError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
+  AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
   NotCompiledError, ShapeError, StateError,
 } from './errors';
 

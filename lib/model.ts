@@ -4,7 +4,11 @@ import type { Backend, BatchRef, NetworkMemory } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { checkFinite, toInputs, toTargets, type InputData, type TargetData } from './data';
-import { DetachedBufferError, InvalidArgumentError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
+import { markAsUntransferable } from 'node:worker_threads';
+import { CALLBACK_NAMES, type Callbacks, type History } from './callbacks';
+import { DetachedBufferError, InvalidArgumentError, ModelBusyError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
+import { runFit } from './fit';
+import { Progress } from './progress';
 import { Dense } from './layers';
 import {
   LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
@@ -36,8 +40,12 @@ export interface FitOptions {
   batchSize?: number;
   /** Reshuffle the sample order every epoch (seeded by the model's seed). Default true. */
   shuffle?: boolean;
-  /** 0 silent, 1 one line per epoch. Default 0. */
+  /** 0 silent; 1 a progress bar on a terminal, one line per epoch otherwise. Default 0. */
   verbose?: 0 | 1;
+  /** Keras-style callbacks, called in order; returned Promises are awaited. */
+  callbacks?: Callbacks | Callbacks[];
+  /** Aborting stops training before the next batch; fit rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface EvaluateResult {
@@ -46,11 +54,16 @@ export interface EvaluateResult {
   accuracy?: number;
 }
 
-export interface History {
-  /** Mean training loss of each epoch (each batch weighted by its rows). */
-  loss: number[];
-  /** Training accuracy of each epoch, for cross-entropy losses. */
-  accuracy?: number[];
+
+function callbackList(value: unknown): Callbacks[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  list.forEach((c, i) => {
+    const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
+    const o = plainObject(name, c);
+    knownKeys(name, o, CALLBACK_NAMES);
+    for (const key of Object.keys(o)) if (typeof o[key] !== 'function') throw invalid(`${name}.${key}`, 'function', o[key]);
+  });
+  return list as Callbacks[];
 }
 
 const LOSS_CODES: Record<LossName, number> = {
@@ -79,6 +92,9 @@ export class Sequential {
   private compiled: { loss: LossName; optimizer: Optimizer } | undefined;
   private lastForward: BatchRef | undefined;
   private readonly stepStats = new Float64Array(2);
+  private training = false;
+  /** Set to true (e.g. from a callback) to end fit() after the current chunk of batches, as in Keras. */
+  stopTraining = false;
 
   constructor(options: SequentialOptions) {
     const o = plainObject('Sequential options', options);
@@ -98,6 +114,8 @@ export class Sequential {
     this.ops = this.backend === 'native' ? createNativeBackend() : createJsBackend();
     this.params = new Float32Array(this.layout.paramCount);
     this.grads = new Float32Array(this.layout.paramCount);
+    markAsUntransferable(this.params.buffer);
+    markAsUntransferable(this.grads.buffer);
     this.random = new Random(seed);
     this.layers.forEach((layer, l) => {
       const w = this.layout.weightOffset(l);
@@ -116,6 +134,7 @@ export class Sequential {
 
   /** Sets the loss and attaches the optimizer to this model's parameters and gradients. */
   compile(options: CompileOptions): void {
+    this.requireIdle('compile');
     const o = plainObject('compile options', options);
     knownKeys('compile options', o, ['loss', 'optimizer']);
     const loss = oneOf('loss', o.loss, LOSSES);
@@ -128,7 +147,7 @@ export class Sequential {
           `from logits) but received '${last.activation}'`,
       );
     }
-    o.optimizer.attach(this.params, this.grads, this.ops);
+    o.optimizer.attach(this.params, this.grads, this.ops, (method) => this.requireIdle(`optimizer.${method}`));
     this.layout.loss = LOSS_CODES[loss];
     this.compiled = { loss, optimizer: o.optimizer };
   }
@@ -142,6 +161,7 @@ export class Sequential {
 
   /** Outputs (samples × outputSize, activation applied) for every row of x. */
   predict(x: InputData): Float32Array {
+    this.requireIdle('predict');
     const inputs = this.inputs(x);
     const samples = inputs.length / this.inputSize;
     const out = new Float32Array(samples * this.outputSize);
@@ -152,6 +172,7 @@ export class Sequential {
 
   /** Mean loss (and accuracy for cross-entropy) over a data set, without touching gradients. */
   evaluate(x: InputData, y: TargetData): EvaluateResult {
+    this.requireIdle('evaluate');
     this.requireCompiled('evaluate');
     const { inputs, targets, samples } = this.data(x, y);
     this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
@@ -162,6 +183,7 @@ export class Sequential {
 
   /** Forward pass over a batch; returns a copy of its output and keeps activations for backward(). */
   forward(x: InputData): Float32Array {
+    this.requireIdle('forward');
     const inputs = this.inputs(x);
     const count = inputs.length / this.inputSize;
     this.reserve(count);
@@ -174,6 +196,7 @@ export class Sequential {
 
   /** Loss of the last forward() batch; accumulates ∂loss/∂params into grads and returns the loss. */
   backward(y: TargetData): number {
+    this.requireIdle('backward');
     this.requireCompiled('backward');
     const batch = this.lastForward;
     if (batch === undefined) throw new StateError('Cannot call backward() before forward(): it needs the activations of a batch');
@@ -186,11 +209,13 @@ export class Sequential {
 
   /** Sets every gradient to zero. */
   zeroGrad(): void {
+    this.requireIdle('zeroGrad');
     this.grads.fill(0);
   }
 
   /** One fused native step on one batch (forward, loss, backward, update); returns the loss. */
   trainStep(x: InputData, y: TargetData): number {
+    this.requireIdle('trainStep');
     const { optimizer } = this.requireCompiled('trainStep');
     const { inputs, targets, samples } = this.data(x, y);
     this.reserve(samples);
@@ -204,53 +229,52 @@ export class Sequential {
   }
 
   /**
-   * Trains for `epochs` passes in mini-batches of `batchSize` rows (the last may be shorter),
-   * one native call per epoch. Runs on the calling thread for now; the Promise is the API.
+   * Trains for `epochs` passes in mini-batches of `batchSize` rows (the last may be shorter).
+   * On the native backend the batches run on the libuv thread pool in chunks of about 50 ms, so
+   * the event loop stays free; callbacks and progress run between chunks. While it runs, the
+   * model is busy: other calls that use its buffers throw ModelBusyError.
    */
   async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
     const { optimizer } = this.requireCompiled('fit');
+    this.requireIdle('fit');
     const o = plainObject('fit options', options);
-    knownKeys('fit options', o, ['epochs', 'batchSize', 'shuffle', 'verbose']);
+    knownKeys('fit options', o, ['epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal']);
     const epochs = positiveInteger('epochs', o.epochs ?? 1);
     const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
     const shuffle = boolean('shuffle', o.shuffle ?? true);
     const verbose = o.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
+    const callbacks = callbackList(o.callbacks);
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', o.signal);
     const { inputs, targets, samples } = this.data(x, y);
 
     const batchSize = Math.min(batchSizeOption, samples);
-    const batches = Math.ceil(samples / batchSize);
     this.reserve(batchSize);
-    const order = shuffle ? Int32Array.from({ length: samples }, (_, i) => i) : null;
-    const stats = new Float64Array(2 * batches);
-    const history: History = { loss: [] };
-    if (this.layout.fusedOutput) history.accuracy = [];
-
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      if (order !== null) this.random.shuffle(order);
-      const done = this.ops.trainBatches(this.memory(), inputs, targets, order, batchSize, 0, batches, optimizer, stats);
-      optimizer.advance(done);
-      if (done < batches) {
-        this.zeroGrad();
-        throw new NonFiniteLossError(stats[2 * done] as number, epoch + 1, done + 1);
-      }
-      let loss = 0;
-      let correct = 0;
-      for (let b = 0; b < batches; b++) {
-        loss += (stats[2 * b] as number) * Math.min(batchSize, samples - b * batchSize);
-        correct += stats[2 * b + 1] as number;
-      }
-      history.loss.push(loss / samples);
-      const accuracy = this.accuracy(correct, samples);
-      if (accuracy !== undefined) history.accuracy?.push(accuracy);
-      if (verbose === 1) {
-        const acc = accuracy === undefined ? '' : ` - accuracy ${accuracy.toFixed(4)}`;
-        process.stdout.write(`Epoch ${epoch + 1}/${epochs} - loss ${(loss / samples).toFixed(6)}${acc}\n`);
-      }
-      // Let timers and I/O run between epochs until fit moves off the main thread.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    // The thread pool reads these while JS runs: a transfer must not take their memory away.
+    markAsUntransferable(inputs.buffer);
+    markAsUntransferable(targets.buffer);
+    this.stopTraining = false;
+    this.training = true;
+    try {
+      return await runFit({
+        backend: this.ops, memory: this.memory(), inputs, targets, samples, batchSize, epochs, shuffle,
+        optimizer, random: this.random, callbacks, signal: o.signal,
+        progress: verbose === 1 ? new Progress(epochs, Math.ceil(samples / batchSize)) : undefined,
+        accuracy: (correct, rows) => this.accuracy(correct, rows),
+        stopRequested: () => this.stopTraining,
+      });
+    } finally {
+      this.training = false;
     }
-    return history;
+  }
+
+  /** True while fit() runs. */
+  get isTraining(): boolean {
+    return this.training;
+  }
+
+  private requireIdle(method: string): void {
+    if (this.training) throw new ModelBusyError(method);
   }
 
   private requireCompiled(method: string): { loss: LossName; optimizer: Optimizer } {
@@ -297,6 +321,7 @@ export class Sequential {
     this.lastForward = undefined; // whatever runs next overwrites the activations backward() needs
     if (rows <= this.capacity) return;
     this.workspace = new Float32Array(this.layout.workspaceSize(rows));
+    markAsUntransferable(this.workspace.buffer);
     this.capacity = rows;
   }
 

@@ -44,6 +44,14 @@ export interface NativeAddon {
     batchSize: number, firstBatch: number, batchCount: number,
     kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
   ): number;
+  /** trainBatches on the libuv thread pool; control[0] set non-zero stops it before the next batch. */
+  trainBatchesAsync(
+    spec: Int32Array, alpha: Float32Array, params: Float32Array, grads: Float32Array,
+    workspace: Float32Array, x: Float32Array, y: TargetArray, rows: Int32Array | null,
+    batchSize: number, firstBatch: number, batchCount: number,
+    kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
+    control: Int32Array,
+  ): Promise<number>;
   predict(
     spec: Int32Array, alpha: Float32Array, params: Float32Array, workspace: Float32Array,
     x: Float32Array, out: Float32Array,

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "activation.h"
 #include "blas.h"
@@ -223,9 +224,31 @@ Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// trainBatches(spec, alpha, params, grads, ws, x, y, rows, batchSize, firstBatch, nBatches,
-//              kind, hyper, state, step, stats) → batches completed
-Napi::Value TrainBatches(const Napi::CallbackInfo& info) {
+// One run of the fused training loop, checked and borrowed from the call's arguments:
+//   (spec, alpha, params, grads, ws, x, y, rows, batchSize, firstBatch, batchCount,
+//    kind, hyper, state, step, stats)
+struct TrainCall {
+  Network net;
+  float* params;
+  float* grads;
+  float* ws;
+  const float* x;
+  Targets targets;
+  long n_samples;
+  int batch_size;
+  long first_batch;
+  int n_batches;
+  Optimizer opt;
+  BatchStats* stats;
+
+  int run(const int* stop) {
+    return network_train_batches(net, params, grads, ws, x, targets, n_samples, batch_size,
+                                 first_batch, n_batches, opt, stats, stop);
+  }
+};
+constexpr size_t kTrainArgs = 16;
+
+TrainCall train_call(const Napi::CallbackInfo& info) {
   Network net = network(info, 0);
   long n_params = net.param_count();
   Span<float> params = f32(info, 2, "params", n_params);
@@ -243,10 +266,51 @@ Napi::Value TrainBatches(const Napi::CallbackInfo& info) {
   Optimizer opt = optimizer(info, 11, n_params);
   Span<double> stats = typed_array<double>(info, 15, napi_float64_array, "stats");
   if (stats.length < 2L * n_batches) fail(info.Env(), "stats is too short");
-  int done = network_train_batches(net, params.data, grads.data, ws.data, in.x, t, in.n,
-                                   batch_size, first, n_batches, opt,
-                                   reinterpret_cast<BatchStats*>(stats.data));
-  return Napi::Number::New(info.Env(), done);
+  return TrainCall{net, params.data, grads.data, ws.data, in.x, t, in.n, batch_size, first,
+                   n_batches, opt, reinterpret_cast<BatchStats*>(stats.data)};
+}
+
+// trainBatches(...TrainCall args) → batches completed, on the calling thread
+Napi::Value TrainBatches(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), train_call(info).run(nullptr));
+}
+
+// Runs a TrainCall on the libuv thread pool. Every array the call borrows is held by a
+// reference until the job ends, so garbage collection cannot free memory the loop is using.
+class TrainWorker : public Napi::AsyncWorker {
+ public:
+  TrainWorker(const Napi::CallbackInfo& info, const TrainCall& call, const int* stop)
+      : Napi::AsyncWorker(info.Env(), "blastrain:trainBatches"),
+        call_(call),
+        stop_(stop),
+        deferred_(Napi::Promise::Deferred::New(info.Env())) {
+    for (size_t i = 0; i < info.Length(); i++)
+      if (info[i].IsObject()) pins_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+  }
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { done_ = call_.run(stop_); }
+  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), done_)); }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  TrainCall call_;
+  const int* stop_;
+  int done_ = 0;
+  Napi::Promise::Deferred deferred_;
+  std::vector<Napi::ObjectReference> pins_;
+};
+
+// trainBatchesAsync(...TrainCall args, control) → Promise<batches completed>
+// control: Int32Array whose element 0, once non-zero, stops the loop before its next batch.
+Napi::Value TrainBatchesAsync(const Napi::CallbackInfo& info) {
+  TrainCall call = train_call(info);
+  Span<int32_t> control = typed_array<int32_t>(info, kTrainArgs, napi_int32_array, "control");
+  if (control.length < 1) fail(info.Env(), "control is empty");
+  auto* worker = new TrainWorker(info, call, control.data);
+  worker->Queue();
+  return worker->Promise();
 }
 
 // predict(spec, alpha, params, ws, x, out)
@@ -291,6 +355,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));
   exports.Set("trainBatches", Napi::Function::New(env, TrainBatches));
+  exports.Set("trainBatchesAsync", Napi::Function::New(env, TrainBatchesAsync));
   exports.Set("predict", Napi::Function::New(env, Predict));
   exports.Set("evaluate", Napi::Function::New(env, Evaluate));
   exports.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite));

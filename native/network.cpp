@@ -94,9 +94,12 @@ long network_correct(const Network& net, const float* ws, const Targets& targets
 
 int network_train_batches(const Network& net, float* params, float* grads, float* ws,
                           const float* x, Targets targets, long n_samples, int batch_size,
-                          long first_batch, int n_batches, Optimizer& opt, BatchStats* stats) {
+                          long first_batch, int n_batches, Optimizer& opt, BatchStats* stats,
+                          const int* stop) {
   long n_params = net.param_count();
   for (int i = 0; i < n_batches; i++) {
+    // Relaxed is enough: the flag only asks the loop to end early, it guards no other data.
+    if (stop != nullptr && __atomic_load_n(stop, __ATOMIC_RELAXED) != 0) return i;
     long start = (first_batch + i) * batch_size;
     int B = (int)(n_samples - start < batch_size ? n_samples - start : batch_size);
     Batch batch{x, targets.rows, start, B};

@@ -70,11 +70,14 @@ struct BatchStats {
 // The fused training loop: for every batch, zero grads → forward → loss → backward → update.
 // Batches are `batch_size` rows of the sample order (rows, or 0..n-1 when rows is null),
 // starting at batch number `first_batch`; the last one may be shorter. Stops before updating
-// on a batch whose loss is not finite. Returns how many batches were completed.
+// on a batch whose loss is not finite (its stats are written), and before starting a batch
+// once *stop is non-zero (set from another thread to cancel; may be null).
+// Returns how many batches were completed.
 // stats: (n_batches,)
 int network_train_batches(const Network& net, float* params, float* grads, float* ws,
                           const float* x, Targets targets, long n_samples, int batch_size,
-                          long first_batch, int n_batches, Optimizer& opt, BatchStats* stats);
+                          long first_batch, int n_batches, Optimizer& opt, BatchStats* stats,
+                          const int* stop);
 
 // Forward over all n samples in chunks of `capacity` rows.
 // out: (n, outputs)

@@ -9,8 +9,30 @@ function targetsOf(y: TargetArray, b: BatchRef) {
   return { data: y, rows: b.rows, start: b.start };
 }
 
+// Twin of network_train_batches (native/network.cpp).
+function trainBatches(
+  net: NetworkMemory, x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number,
+  firstBatch: number, batchCount: number, opt: OptimizerRef, stats: Float64Array, control: Int32Array | null,
+): number {
+  const samples = x.length / net.layout.inputSize;
+  for (let i = 0; i < batchCount; i++) {
+    if (control !== null && control[0] !== 0) return i;
+    const start = (firstBatch + i) * batchSize;
+    const batch = { x, rows, start, count: Math.min(batchSize, samples - start) };
+    net.grads.fill(0);
+    networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
+    const loss = networkLoss(net, targetsOf(y, batch), batch.count, true);
+    stats[2 * i] = loss;
+    stats[2 * i + 1] = networkCorrect(net, targetsOf(y, batch), batch.count);
+    if (!Number.isFinite(loss)) return i;
+    networkBackward(net, batch);
+    optimizerStep({ kind: opt.kind, hyper: opt.hyper, state: opt.state, stepCount: opt.stepCount + i }, net.params, net.grads);
+  }
+  return batchCount;
+}
+
 export function createJsBackend(): Backend {
-  const backend: Backend = {
+  return {
     name: 'js',
     forward(net: NetworkMemory, b: BatchRef): void {
       networkForward(net, outputBlock(net, b.count), b);
@@ -25,21 +47,13 @@ export function createJsBackend(): Backend {
       optimizerStep(opt, params, grads);
     },
     trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats): number {
-      const samples = x.length / net.layout.inputSize;
-      for (let i = 0; i < batchCount; i++) {
-        const start = (firstBatch + i) * batchSize;
-        const batch = { x, rows, start, count: Math.min(batchSize, samples - start) };
-        net.grads.fill(0);
-        networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
-        const loss = networkLoss(net, targetsOf(y, batch), batch.count, true);
-        stats[2 * i] = loss;
-        stats[2 * i + 1] = networkCorrect(net, targetsOf(y, batch), batch.count);
-        if (!Number.isFinite(loss)) return i;
-        networkBackward(net, batch);
-        optimizerStep({ kind: opt.kind, hyper: opt.hyper, state: opt.state, stepCount: opt.stepCount + i }, net.params, net.grads);
-      }
-      return batchCount;
+      return trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, null);
     },
+    // Plain TypeScript runs on the main thread: the chunk length is the event-loop delay it causes.
+    async trainBatchesAsync(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control): Promise<number> {
+      return trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control);
+    },
+    chunkMilliseconds: 10,
     predict(net: NetworkMemory, x: Float32Array, out: Float32Array): void {
       const samples = x.length / net.layout.inputSize;
       const capacity = Math.floor(net.workspace.length / net.layout.workspaceSize(1));
@@ -66,5 +80,4 @@ export function createJsBackend(): Backend {
       return a.findIndex((v) => !Number.isFinite(v));
     },
   };
-  return backend;
 }

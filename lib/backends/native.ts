@@ -28,6 +28,15 @@ export function createNativeBackend(): Backend {
         batchCount, opt.kind, opt.hyper, opt.state, opt.stepCount, stats,
       );
     },
+    trainBatchesAsync(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control): Promise<number> {
+      const { spec, alpha } = net.layout;
+      return addon.trainBatchesAsync(
+        spec, alpha, net.params, net.grads, net.workspace, x, y, rows, batchSize, firstBatch,
+        batchCount, opt.kind, opt.hyper, opt.state, opt.stepCount, stats, control,
+      );
+    },
+    // Off the main thread, a chunk's length only trades crossing cost against callback latency.
+    chunkMilliseconds: 50,
     predict(net: NetworkMemory, x: Float32Array, out: Float32Array): void {
       addon.predict(net.layout.spec, net.layout.alpha, net.params, net.workspace, x, out);
     },

@@ -3,6 +3,7 @@
 // a params-length block; hyper-parameters sit in a Float64Array the backends read directly.
 // A new optimizer (Adam, RMSprop, …) declares its kind, hyper slots and state names, and
 // nothing else changes.
+import { markAsUntransferable } from 'node:worker_threads';
 import type { Backend, OptimizerRef } from '../backend';
 import { InvalidArgumentError, NotCompiledError, ShapeError } from '../errors';
 import { finiteNumber, invalid, plainObject } from '../validate';
@@ -24,6 +25,8 @@ interface Attachment {
   grads: Float32Array;
   backend: Backend;
   state: Float32Array;
+  /** Throws while the model cannot take the call (e.g. ModelBusyError during fit). */
+  guard: (method: string) => void;
 }
 
 export abstract class Optimizer implements OptimizerRef {
@@ -76,14 +79,14 @@ export abstract class Optimizer implements OptimizerRef {
 
   /** Applies one update to the model's parameters from its gradients. */
   step(): void {
-    const { backend, params, grads } = this.attached('step');
+    const { backend, params, grads } = this.attached('step', true);
     backend.optimizerStep(this, params, grads);
     this.steps++;
   }
 
   /** Sets the model's gradients to zero. */
   zeroGrad(): void {
-    this.attached('zeroGrad').grads.fill(0);
+    this.attached('zeroGrad', true).grads.fill(0);
   }
 
   stateDict(): OptimizerStateDict {
@@ -93,7 +96,7 @@ export abstract class Optimizer implements OptimizerRef {
   }
 
   loadStateDict(dict: OptimizerStateDict): void {
-    const { params } = this.attached('loadStateDict');
+    const { params } = this.attached('loadStateDict', true);
     const d = plainObject('stateDict', dict);
     if (d.type !== this.type) throw invalid('stateDict.type', `'${this.type}'`, d.type);
     if (typeof d.step !== 'number' || !Number.isSafeInteger(d.step) || d.step < 0) {
@@ -115,12 +118,13 @@ export abstract class Optimizer implements OptimizerRef {
   }
 
   /** Binds the optimizer to a model's buffers; called by model.compile. @internal */
-  attach(params: Float32Array, grads: Float32Array, backend: Backend): void {
+  attach(params: Float32Array, grads: Float32Array, backend: Backend, guard: (method: string) => void): void {
     if (this.attachment !== undefined && this.attachment.params !== params) {
       throw new InvalidArgumentError('This optimizer already belongs to another model; create one optimizer per model');
     }
     const state = new Float32Array(this.stateNames.length * params.length);
-    this.attachment = { params, grads, backend, state };
+    markAsUntransferable(state.buffer);
+    this.attachment = { params, grads, backend, state, guard };
     this.steps = 0;
   }
 
@@ -129,10 +133,11 @@ export abstract class Optimizer implements OptimizerRef {
     this.steps += steps;
   }
 
-  private attached(method: string): Attachment {
+  private attached(method: string, writes = false): Attachment {
     if (this.attachment === undefined) {
       throw new NotCompiledError(`Cannot call optimizer.${method}() before model.compile({ optimizer }) attaches it to a model`);
     }
+    if (writes) this.attachment.guard(method);
     return this.attachment;
   }
 }
