@@ -8,5 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // test/non-blocking.test.ts forces garbage collection during fit.
+    execArgv: ['--expose-gc'],
+    testTimeout: 60_000,
   },
 });

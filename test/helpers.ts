@@ -43,3 +43,11 @@ export function spiral(perClass: number, seed = 7): { x: Float32Array; labels: I
   }
   return { x, labels };
 }
+
+/** Bit-for-bit equality of two float arrays, fast on large arrays (toEqual walks them slowly). */
+export function expectIdentical(actual: Float32Array, expected: Float32Array, what = 'values'): void {
+  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  if (actual.length === expected.length && bytes(actual).equals(bytes(expected))) return;
+  const index = actual.findIndex((v, i) => !Object.is(v, expected[i]));
+  expect.fail(`${what}: lengths ${actual.length}/${expected.length}, first difference at ${index}: ${actual[index]} vs ${expected[index]}`);
+}
