@@ -6,6 +6,7 @@
         "native/activation.cpp",
         "native/binding.cpp",
         "native/dense.cpp",
+        "native/gemm.cpp",
         "native/loss.cpp",
         "native/network.cpp",
         "native/optimizer.cpp",

@@ -61,6 +61,11 @@ export interface NativeAddon {
     x: Float32Array, y: TargetArray,
   ): [loss: number, correct: number];
   firstNonFinite(a: Float32Array): number;
+  /** c = op(a)·op(b), `iterations` times: the benchmark's probe of this machine's sgemm. */
+  gemmRepeat(
+    M: number, N: number, K: number, transA: boolean, transB: boolean, iterations: number,
+    a: Float32Array, b: Float32Array, c: Float32Array,
+  ): void;
 }
 
 interface NodeGypBuild {

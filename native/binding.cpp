@@ -12,6 +12,7 @@
 
 #include "activation.h"
 #include "blas.h"
+#include "gemm.h"
 #include "network.h"
 #include "optimizer.h"
 
@@ -339,6 +340,21 @@ Napi::Value Evaluate(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// gemmRepeat(M, N, K, transA, transB, iterations, a, b, c): the benchmark's sgemm probe
+Napi::Value GemmRepeat(const Napi::CallbackInfo& info) {
+  const long limit = 1L << 20;
+  int M = (int)integer(info, 0, "M", 1, limit);
+  int N = (int)integer(info, 1, "N", 1, limit);
+  int K = (int)integer(info, 2, "K", 1, limit);
+  int iterations = (int)integer(info, 5, "iterations", 0, 1L << 30);
+  Span<float> a = f32(info, 6, "a", (long)M * K);
+  Span<float> b = f32(info, 7, "b", (long)K * N);
+  Span<float> c = f32(info, 8, "c", (long)M * N);
+  sgemm_repeat(c.data, a.data, b.data, M, N, K, info[3].ToBoolean(), info[4].ToBoolean(),
+               iterations);
+  return info.Env().Undefined();
+}
+
 // firstNonFinite(a) → index of the first NaN/±Infinity, or -1
 Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
   Span<float> a = f32(info, 0, "array", 0);
@@ -359,6 +375,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predict", Napi::Function::New(env, Predict));
   exports.Set("evaluate", Napi::Function::New(env, Evaluate));
   exports.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite));
+  exports.Set("gemmRepeat", Napi::Function::New(env, GemmRepeat));
   return exports;
 }
 

@@ -11,6 +11,12 @@ test('README shows examples/quick-start.mjs verbatim', () => {
   expect(readme).toContain(example.trim());
 });
 
+test('README shows examples/server.mjs verbatim', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const example = readFileSync(path.join(root, 'examples', 'server.mjs'), 'utf8');
+  expect(readme).toContain(example.trim());
+});
+
 test('the quick-start example runs and learns', async () => {
   const { history } = await import('../examples/quick-start.mjs');
   expect(history.loss.at(-1)).toBeLessThan(history.loss[0]! / 2);

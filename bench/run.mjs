@@ -1,0 +1,224 @@
+// npm run bench: training throughput of blastrain and its JS peers on four MLPs, measured side
+// by side in this one process, plus this machine's sgemm bound, blastrain's efficiency against
+// it, per-call overhead, memory growth and event-loop delay during fit.
+//   npm run bench                       everything
+//   npm run bench -- --quick            tiny and small, 3 runs (a smoke test)
+//   npm run bench -- --configs=medium   some configs; --systems=tfjs-wasm,naive-js likewise
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+if (!existsSync(path.join(here, 'node_modules'))) {
+  console.log('Installing the benchmark peers (bench/package.json)…');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here, stdio: 'inherit' });
+}
+
+const { CONFIGS, dense, makeData, stepFlops, stepGemms } = await import('./configs.mjs');
+const { blastrain } = await import('./systems/blastrain.mjs');
+const { naive } = await import('./systems/naive.mjs');
+const { tfjs } = await import('./systems/tfjs.mjs');
+const { brain } = await import('./systems/brain.mjs');
+const { speedupChart } = await import('./chart.mjs');
+const { Dense, SGD, Sequential, blasInfo, setNumThreads } = await import('../dist/index.js');
+const { loadNative } = await import('../dist/native.js');
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const quick = 'quick' in args;
+const RUNS = quick ? 3 : 5;
+const RUN_SECONDS = quick ? 0.1 : 0.3;
+const SKIP_SECONDS = 3; // a system whose single step takes longer is skipped with a note
+const cores = cpus().length;
+const configs = CONFIGS.filter((c) => (args.configs ? args.configs.split(',') : quick ? ['tiny', 'small'] : [c.name]).includes(c.name));
+const allSystems = [
+  blastrain({ threads: 1 }),
+  blastrain({ threads: cores }),
+  blastrain({ backend: 'js' }),
+  naive,
+  tfjs('cpu'),
+  tfjs('wasm'),
+  brain,
+];
+const systems = allSystems.filter((s) => (args.systems ? args.systems.split(',').includes(s.key) : true));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const now = () => performance.now() / 1000;
+
+async function timeIt(fn) {
+  const started = now();
+  await fn();
+  return now() - started;
+}
+
+/** Warm-up, then the median samples/s of RUNS runs of about RUN_SECONDS each. */
+async function measure(system, config, data) {
+  const trainer = await system.create(config, data);
+  const warmUp = await timeIt(() => trainer.train(1));
+  if (warmUp > SKIP_SECONDS) {
+    // Too slow for RUNS runs: report the one (cold) step it took, marked as an estimate.
+    return { samplesPerSecond: config.batch / warmUp, runs: [Math.round(config.batch / warmUp)], stepsPerRun: 1, estimate: `one step took ${warmUp.toFixed(1)} s, so only that single cold step was timed` };
+  }
+  const one = await timeIt(() => trainer.train(1));
+  const probe = Math.min(config.batches, Math.max(1, Math.ceil(0.05 / one)));
+  const perStep = (await timeIt(() => trainer.train(probe))) / probe;
+  const steps = Math.max(1, Math.round(RUN_SECONDS / perStep));
+  const rates = [];
+  for (let r = 0; r < RUNS; r++) {
+    const seconds = await timeIt(async () => {
+      for (let left = steps; left > 0; left -= config.batches) await trainer.train(Math.min(left, config.batches));
+    });
+    rates.push((steps * config.batch) / seconds);
+  }
+  return { samplesPerSecond: median(rates), runs: rates.map(Math.round), stepsPerRun: steps };
+}
+
+/** sgemm seconds for one step's GEMMs, each at its best of 1 and all threads. */
+function gemmBound(config) {
+  const addon = loadNative();
+  let seconds = 0;
+  for (const g of stepGemms(config)) {
+    const a = new Float32Array(g.M * g.K).fill(0.5);
+    const b = new Float32Array(g.K * g.N).fill(0.25);
+    const c = new Float32Array(g.M * g.N);
+    let best = Infinity;
+    for (const threads of [1, cores]) {
+      setNumThreads(threads);
+      addon.gemmRepeat(g.M, g.N, g.K, g.transA, g.transB, 2, a, b, c);
+      const iterations = Math.max(1, Math.round(0.02 / Math.max(1e-7, timeGemm(addon, g, a, b, c, 1))));
+      const runs = Array.from({ length: RUNS }, () => timeGemm(addon, g, a, b, c, iterations) / iterations);
+      best = Math.min(best, median(runs));
+    }
+    seconds += best;
+  }
+  setNumThreads(cores);
+  return { stepSeconds: seconds, samplesPerSecond: config.batch / seconds, gflops: stepFlops(config) / seconds / 1e9 };
+}
+
+function timeGemm(addon, g, a, b, c, iterations) {
+  const started = now();
+  addon.gemmRepeat(g.M, g.N, g.K, g.transA, g.transB, iterations, a, b, c);
+  return now() - started;
+}
+
+function tinyModel(config) {
+  const model = new Sequential({ inputSize: 4, seed: 1, layers: [new Dense(16, { activation: 'relu' }), new Dense(3, { activation: 'softmax' })] });
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
+  return model;
+}
+
+/** Microseconds per trainStep call on the tiny config, against per-batch time inside fit. */
+async function callOverhead(config, data) {
+  const model = tinyModel(config);
+  const B = config.batch;
+  const xb = data.x.subarray(0, B * 4);
+  const yb = data.labels.subarray(0, B);
+  const calls = quick ? 20_000 : 100_000;
+  for (let i = 0; i < 1000; i++) model.trainStep(xb, yb);
+  const stepSeconds = median(Array.from({ length: RUNS }, () => {
+    const started = now();
+    for (let i = 0; i < calls; i++) model.trainStep(xb, yb);
+    return (now() - started) / calls;
+  }));
+  const fitSeconds = [];
+  for (let r = 0; r < RUNS; r++) {
+    fitSeconds.push((await timeIt(() => model.fit(data.x, data.labels, { batchSize: B, shuffle: false }))) / config.batches);
+  }
+  return { trainStepMicroseconds: stepSeconds * 1e6, fitBatchMicroseconds: median(fitSeconds) * 1e6 };
+}
+
+/** RSS growth over 10,000 steps of the small config, through fit and through trainStep. */
+async function memoryGrowth(config, data) {
+  const model = new Sequential({ inputSize: 784, seed: 1, layers: [new Dense(128, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })] });
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
+  const steps = quick ? 2000 : 10_000;
+  const epochs = Math.round(steps / config.batches);
+  await model.fit(data.x, data.labels, { batchSize: config.batch, shuffle: false, epochs: 2 });
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  await model.fit(data.x, data.labels, { batchSize: config.batch, shuffle: true, epochs });
+  globalThis.gc?.();
+  const afterFit = process.memoryUsage().rss;
+  const B = config.batch;
+  for (let i = 0; i < steps; i++) {
+    const b = i % config.batches;
+    model.trainStep(data.x.subarray(b * B * 784, (b + 1) * B * 784), data.labels.subarray(b * B, (b + 1) * B));
+  }
+  globalThis.gc?.();
+  const afterSteps = process.memoryUsage().rss;
+  return { steps, fitGrowthMiB: (afterFit - before) / 2 ** 20, trainStepGrowthMiB: (afterSteps - afterFit) / 2 ** 20 };
+}
+
+/** Event-loop delay on the main thread while the medium config trains with fit. */
+async function eventLoopDelay() {
+  const config = CONFIGS.find((c) => c.name === 'medium');
+  const data = makeData({ ...config, batches: 32 });
+  const model = new Sequential({ inputSize: 784, seed: 1, layers: [new Dense(512, { activation: 'relu' }), new Dense(512, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })] });
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  const started = now();
+  histogram.enable();
+  await model.fit(data.x, data.labels, { batchSize: 128, epochs: 1000, callbacks: { onEpochEnd: () => { if (now() - started > (quick ? 0.5 : 2)) model.stopTraining = true; } } });
+  histogram.disable();
+  return { seconds: now() - started, p50Ms: histogram.percentile(50) / 1e6, p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 };
+}
+
+const info = blasInfo();
+const machine = { cpu: cpus()[0]?.model, cores, node: process.version, blas: info.config, corename: info.corename, date: new Date().toISOString() };
+console.log(`blastrain benchmark — ${machine.cpu}, ${cores} cores, Node ${machine.node}, ${machine.blas}`);
+console.log(`median of ${RUNS} runs of ~${RUN_SECONDS}s after a warm-up; samples/s = training samples per second (forward + backward + SGD update)\n`);
+
+const results = [];
+const bounds = {};
+for (const config of configs) {
+  const data = makeData(config);
+  bounds[config.name] = gemmBound(config);
+  const flops = stepFlops(config);
+  console.log(`${config.name} ${config.layers.join('-')} batch ${config.batch}: GEMM-only bound ${Math.round(bounds[config.name].samplesPerSecond).toLocaleString('en-US')} samples/s (sgemm ${bounds[config.name].gflops.toFixed(1)} GFLOP/s)`);
+  for (const system of systems) {
+    process.stdout.write(`  ${system.name.padEnd(42)} `);
+    let result;
+    try {
+      result = await measure(system, config, data);
+    } catch (error) {
+      result = { skipped: `failed: ${error.message}` };
+    }
+    if (result.samplesPerSecond) {
+      result.gflops = (result.samplesPerSecond / config.batch) * flops / 1e9;
+      result.efficiency = result.samplesPerSecond / bounds[config.name].samplesPerSecond;
+    }
+    results.push({ config: config.name, system: system.key, name: system.name, ...result, ...(system.note ? { note: system.note } : {}) });
+    console.log(result.samplesPerSecond ? `${result.estimate ? '~' : ' '}${Math.round(result.samplesPerSecond).toLocaleString('en-US').padStart(11)} samples/s  ${result.gflops.toFixed(2).padStart(7)} GFLOP/s  ${(100 * result.efficiency).toFixed(0).padStart(3)}% of bound` : `skipped: ${result.skipped}`);
+  }
+}
+
+const tiny = CONFIGS[0];
+const overhead = await callOverhead(tiny, makeData(tiny));
+const memory = await memoryGrowth(CONFIGS[1], makeData(CONFIGS[1]));
+const delay = await eventLoopDelay();
+
+console.log('\nSpeed-up over the naive JS baseline (same run):');
+const header = ['system', ...configs.map((c) => c.name)];
+const rows = systems.map((s) => [s.name, ...configs.map((c) => {
+  const r = results.find((x) => x.config === c.name && x.system === s.key);
+  const base = results.find((x) => x.config === c.name && x.system === 'naive-js');
+  if (!r?.samplesPerSecond) return 'skipped';
+  return base?.samplesPerSecond ? `${r.estimate || base.estimate ? '~' : ''}${(r.samplesPerSecond / base.samplesPerSecond).toFixed(1)}×` : '—';
+})]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+for (const row of [header, ...rows]) console.log('  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+console.log(`\nFLOPs per step = Σ 2·M·N·K over the step's GEMMs: forward, weight gradient, and input gradient of every layer but the first (${dense(tiny).length} layers for tiny); element-wise work not counted.`);
+console.log(`trainStep on tiny: ${overhead.trainStepMicroseconds.toFixed(2)} µs per call (one batch of 16, all checks included); inside fit: ${overhead.fitBatchMicroseconds.toFixed(2)} µs per batch`);
+console.log(`RSS growth over ${memory.steps.toLocaleString('en-US')} small steps: fit ${memory.fitGrowthMiB.toFixed(1)} MiB, trainStep ${memory.trainStepGrowthMiB.toFixed(1)} MiB`);
+console.log(`event-loop delay while medium trains with fit for ${delay.seconds.toFixed(1)} s: p50 ${delay.p50Ms.toFixed(2)} ms, p99 ${delay.p99Ms.toFixed(2)} ms, max ${delay.maxMs.toFixed(2)} ms`);
+for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
+for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
+for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name} on ${r.config}: ${r.skipped}`);
+
+const out = path.join(here, 'results');
+mkdirSync(out, { recursive: true });
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, overhead, memory, eventLoopDelay: delay };
+writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
+writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
+console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'benchmark.json'))} and ${path.relative(process.cwd(), path.join(out, 'speedup.svg'))}`);
