@@ -174,17 +174,30 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// forward(spec, alpha, params, ws, x, rows, start, count): output lands in the workspace.
-Napi::Value Forward(const Napi::CallbackInfo& info) {
+// The leading arguments of forward, predict and evaluate: (spec, alpha, params, ws, x, ...).
+struct Inference {
+  Network net;
+  float* params;
+  float* ws;
+  Inputs in;
+  int capacity;  // rows the workspace holds
+};
+
+Inference inference(const Napi::CallbackInfo& info) {
   Network net = network(info, 0);
   Span<float> params = f32(info, 2, "params", net.param_count());
   Span<float> ws = f32(info, 3, "workspace", 1);
-  Inputs in = inputs(info, 4, net);
-  long start = integer(info, 6, "start", 0, in.n);
-  int count = (int)integer(info, 7, "count", 1, capacity(info, net, ws.length));
-  const int32_t* r = rows(info, 5, in.n, start, count);
-  network_forward(net, ws.data + net.output_offset(count), params.data, ws.data,
-                  Batch{in.x, r, start, count});
+  return Inference{net, params.data, ws.data, inputs(info, 4, net), capacity(info, net, ws.length)};
+}
+
+// forward(spec, alpha, params, ws, x, rows, start, count): output lands in the workspace.
+Napi::Value Forward(const Napi::CallbackInfo& info) {
+  Inference a = inference(info);
+  long start = integer(info, 6, "start", 0, a.in.n);
+  int count = (int)integer(info, 7, "count", 1, a.capacity);
+  const int32_t* r = rows(info, 5, a.in.n, start, count);
+  network_forward(a.net, a.ws + a.net.output_offset(count), a.params, a.ws,
+                  Batch{a.in.x, r, start, count});
   return info.Env().Undefined();
 }
 
@@ -316,24 +329,17 @@ Napi::Value TrainBatchesAsync(const Napi::CallbackInfo& info) {
 
 // predict(spec, alpha, params, ws, x, out)
 Napi::Value Predict(const Napi::CallbackInfo& info) {
-  Network net = network(info, 0);
-  Span<float> params = f32(info, 2, "params", net.param_count());
-  Span<float> ws = f32(info, 3, "workspace", 1);
-  Inputs in = inputs(info, 4, net);
-  Span<float> out = f32(info, 5, "out", in.n * net.outputs());
-  network_predict(net, out.data, params.data, ws.data, in.x, in.n, capacity(info, net, ws.length));
+  Inference a = inference(info);
+  Span<float> out = f32(info, 5, "out", a.in.n * a.net.outputs());
+  network_predict(a.net, out.data, a.params, a.ws, a.in.x, a.in.n, a.capacity);
   return info.Env().Undefined();
 }
 
 // evaluate(spec, alpha, params, ws, x, y) → [meanLoss, correct]
 Napi::Value Evaluate(const Napi::CallbackInfo& info) {
-  Network net = network(info, 0);
-  Span<float> params = f32(info, 2, "params", net.param_count());
-  Span<float> ws = f32(info, 3, "workspace", 1);
-  Inputs in = inputs(info, 4, net);
-  Targets t = targets(info, 5, net, in.n, nullptr, 0, in.n);
-  BatchStats s = network_evaluate(net, params.data, ws.data, in.x, t, in.n,
-                                  capacity(info, net, ws.length));
+  Inference a = inference(info);
+  Targets t = targets(info, 5, a.net, a.in.n, nullptr, 0, a.in.n);
+  BatchStats s = network_evaluate(a.net, a.params, a.ws, a.in.x, t, a.in.n, a.capacity);
   Napi::Array result = Napi::Array::New(info.Env(), 2);
   result.Set(0u, s.loss);
   result.Set(1u, s.correct);

@@ -12,6 +12,7 @@ async function load(backend) {
   try {
     if (!tf) {
       tf = require('@tensorflow/tfjs');
+      tf.enableProdMode(); // what a user after speed does; it also silences the "install tfjs-node" note
       const wasm = require('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep));
     }
