@@ -1,5 +1,6 @@
 // Keras-style training callbacks. Epochs and batches are 0-based, as in Keras; a callback may
 // return a Promise, which fit awaits before it goes on.
+import { invalid, knownKeys, plainObject } from './validate';
 
 export interface BatchLogs {
   loss: number;
@@ -39,4 +40,16 @@ export interface Callbacks {
   onTrainEnd?(history: History): Awaitable;
 }
 
-export const CALLBACK_NAMES = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+const CALLBACK_NAMES = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+
+/** fit's `callbacks` option (one object or a list) as a list, with every entry checked. */
+export function toCallbackList(value: unknown): Callbacks[] {
+  const list: unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  list.forEach((c, i) => {
+    const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
+    const o = plainObject(name, c);
+    knownKeys(name, o, CALLBACK_NAMES);
+    for (const key of Object.keys(o)) if (typeof o[key] !== 'function') throw invalid(`${name}.${key}`, 'function', o[key]);
+  });
+  return list as Callbacks[];
+}

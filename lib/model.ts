@@ -1,20 +1,20 @@
 // Sequential: a stack of Dense layers over one flat parameter vector. The training loop is
 // exposed step by step (forward, backward, optimizer.step, zeroGrad) and fused (trainStep, fit).
+import { markAsUntransferable } from 'node:worker_threads';
 import type { Backend, BatchRef, NetworkMemory } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
+import { toCallbackList, type Callbacks, type History } from './callbacks';
 import { checkFinite, toInputs, toTargets, type InputData, type TargetData } from './data';
-import { markAsUntransferable } from 'node:worker_threads';
-import { CALLBACK_NAMES, type Callbacks, type History } from './callbacks';
 import { DetachedBufferError, InvalidArgumentError, ModelBusyError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
 import { runFit } from './fit';
-import { Progress } from './progress';
 import { Dense } from './layers';
 import {
   LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
 } from './layout';
 import type { TargetArray } from './native';
 import { Optimizer } from './optim/optimizer';
+import { Progress } from './progress';
 import { Random } from './random';
 import { boolean, invalid, knownKeys, oneOf, plainObject, positiveInteger } from './validate';
 
@@ -52,18 +52,6 @@ export interface EvaluateResult {
   loss: number;
   /** For cross-entropy losses. */
   accuracy?: number;
-}
-
-
-function callbackList(value: unknown): Callbacks[] {
-  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  list.forEach((c, i) => {
-    const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    const o = plainObject(name, c);
-    knownKeys(name, o, CALLBACK_NAMES);
-    for (const key of Object.keys(o)) if (typeof o[key] !== 'function') throw invalid(`${name}.${key}`, 'function', o[key]);
-  });
-  return list as Callbacks[];
 }
 
 const LOSS_CODES: Record<LossName, number> = {
@@ -244,7 +232,7 @@ export class Sequential {
     const shuffle = boolean('shuffle', o.shuffle ?? true);
     const verbose = o.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
-    const callbacks = callbackList(o.callbacks);
+    const callbacks = toCallbackList(o.callbacks);
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', o.signal);
     const { inputs, targets, samples } = this.data(x, y);
 

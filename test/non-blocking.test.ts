@@ -192,38 +192,49 @@ describe('concurrency and memory safety', () => {
     expectIdentical(concurrent[1], sequential[1]);
   });
 
+  /** Trains whole epochs for at least `ms` while `during` runs beside it; returns the epochs done. */
+  async function trainFor(model: Sequential, x: Float32Array, labels: Int32Array, ms: number): Promise<number> {
+    const started = performance.now();
+    const stopLate = { onEpochEnd: () => { if (performance.now() - started > ms) model.stopTraining = true; } };
+    return (await model.fit(x, labels, { epochs: 100_000, callbacks: stopLate })).epoch.length;
+  }
+
   test('forced garbage collection during fit changes nothing', async () => {
     expect(gc, 'run with --expose-gc (vitest.config.ts)').toBeTypeOf('function');
-    const reference = busyWork(7, 512);
-    await reference.model.fit(reference.x, reference.labels, { epochs: 2 });
     const stressed = busyWork(7, 512);
     const timer = setInterval(() => gc!(), 1);
+    let epochs: number;
     try {
       // Only the model keeps its inputs alive here: the caller drops every other reference.
-      await stressed.model.fit(stressed.x.slice(), Int32Array.from(stressed.labels), { epochs: 2 });
+      epochs = await trainFor(stressed.model, stressed.x.slice(), Int32Array.from(stressed.labels), 300);
     } finally {
       clearInterval(timer);
     }
+    const reference = busyWork(7, 512);
+    await reference.model.fit(reference.x, reference.labels, { epochs });
     expectIdentical(stressed.model.params, reference.model.params);
   });
 
   test('transferring x to another thread during fit cannot take its memory away', async () => {
-    const reference = busyWork(8, 512);
-    await reference.model.fit(reference.x, reference.labels, { epochs: 2 });
     const { model, x, labels } = busyWork(8, 512);
     const { port1, port2 } = new MessageChannel();
-    const running = model.fit(x, labels, { epochs: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(model.isTraining).toBe(true);
-    try {
-      port1.postMessage(x, [x.buffer as ArrayBuffer]); // Node 20 copies instead of transferring; Node ≥ 22 throws
-    } catch (e) {
-      expect((e as Error).name).toBe('DataCloneError');
-    }
-    expect(x.length).toBe(512 * 256);
-    await running;
+    let transferredWhileTraining = false;
+    const transfer = setTimeout(() => {
+      transferredWhileTraining = model.isTraining;
+      try {
+        port1.postMessage(x, [x.buffer as ArrayBuffer]); // Node 20 copies instead of transferring; Node ≥ 22 throws
+      } catch (e) {
+        expect((e as Error).name).toBe('DataCloneError');
+      }
+    }, 100);
+    const epochs = await trainFor(model, x, labels, 300);
+    clearTimeout(transfer);
     port1.close();
     port2.close();
+    expect(transferredWhileTraining).toBe(true);
+    expect(x.length).toBe(512 * 256);
+    const reference = busyWork(8, 512);
+    await reference.model.fit(reference.x, reference.labels, { epochs });
     expectIdentical(model.params, reference.model.params);
   });
 
