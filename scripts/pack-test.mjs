@@ -1,9 +1,11 @@
 // What a user does: `npm pack`, install the tarball into a new project, then `require` and
 // `import` blastrain and train a tiny model. Asserts that the bundled prebuild was loaded (no
-// compiler ran during install) and that it needs no BLAS library at run time.
+// compiler ran during install) and that it needs no BLAS library at run time. Then the same
+// tarball without prebuilds/ (a platform blastrain ships no binary for): the install step must
+// compile the addon from the packaged sources, and it must train.
 // Needs `npm run prebuild` first. Run: node scripts/pack-test.mjs
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,8 @@ function check(condition, message) {
 
 check(existsSync(prebuildDir), `a prebuild exists in ${path.relative(root, prebuildDir)} (run npm run prebuild)`);
 const prebuild = path.join(prebuildDir, readdirSync(prebuildDir).find((f) => f.endsWith('.node')));
+const newestSource = Math.max(...readdirSync(path.join(root, 'native')).map((f) => statSync(path.join(root, 'native', f)).mtimeMs));
+check(statSync(prebuild).mtimeMs >= newestSource, 'the prebuild is newer than every native/ source (else run npm run prebuild)');
 if (process.platform === 'linux') {
   const needed = run('readelf', ['-d', prebuild], root).split('\n').filter((l) => l.includes('(NEEDED)'));
   check(!needed.some((l) => /blas|lapack|gfortran/i.test(l)), `the prebuild needs no BLAS or Fortran library (${needed.map((l) => /\[(.*)\]/.exec(l)?.[1]).join(', ')})`);
@@ -31,13 +35,6 @@ const work = mkdtempSync(path.join(tmpdir(), 'blastrain-pack-'));
 try {
   const tarball = path.join(work, JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root))[0].filename);
   check(existsSync(tarball), `npm pack wrote ${path.basename(tarball)}`);
-  const app = path.join(work, 'app');
-  run('mkdir', ['-p', app]);
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', tarball], app);
-  const installed = path.join(app, 'node_modules', 'blastrain');
-  check(!existsSync(path.join(installed, 'build')), 'install compiled nothing (no build/ directory)');
-
   const train = `
     const model = new Sequential({ inputSize: 2, seed: 1, layers: [new Dense(8, { activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })] });
     model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD({ lr: 0.5, momentum: 0.9 }) });
@@ -45,12 +42,37 @@ try {
     await model.fit(x, new Float32Array([0, 1, 1, 0]), { epochs: 300, batchSize: 4 });
     const info = blasInfo();
     console.log(JSON.stringify({ binary: info.binary, predictions: Array.from(model.predict(x), Math.round) }));`;
-  writeFileSync(path.join(app, 'cjs.cjs'), `const { Sequential, Dense, SGD, blasInfo } = require('blastrain');\n(async () => {${train}})();\n`);
-  writeFileSync(path.join(app, 'esm.mjs'), `import { Sequential, Dense, SGD, blasInfo } from 'blastrain';\n${train}\n`);
-  for (const file of ['cjs.cjs', 'esm.mjs']) {
-    const result = JSON.parse(run(process.execPath, [file], app));
-    check(result.binary.includes(`${path.sep}prebuilds${path.sep}`), `${file}: loaded the prebuild ${path.relative(app, result.binary)}`);
-    check(result.predictions.join() === '0,1,1,0', `${file}: trained XOR (${result.predictions})`);
+
+  /** A new project with `tgz` installed; returns the binary each module system loaded. */
+  function installAndTrain(name, tgz) {
+    const app = path.join(work, name);
+    run('mkdir', ['-p', app]);
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
+    run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', tgz], app);
+    writeFileSync(path.join(app, 'cjs.cjs'), `const { Sequential, Dense, SGD, blasInfo } = require('blastrain');\n(async () => {${train}})();\n`);
+    writeFileSync(path.join(app, 'esm.mjs'), `import { Sequential, Dense, SGD, blasInfo } from 'blastrain';\n${train}\n`);
+    const installed = path.join(app, 'node_modules', 'blastrain');
+    const loaded = ['cjs.cjs', 'esm.mjs'].map((file) => {
+      const result = JSON.parse(run(process.execPath, [file], app));
+      check(result.predictions.join() === '0,1,1,0', `${name}/${file}: trained XOR (${result.predictions})`);
+      return { file, binary: path.relative(installed, result.binary) };
+    });
+    return { installed, loaded };
+  }
+
+  const prebuilt = installAndTrain('with-prebuild', tarball);
+  check(!existsSync(path.join(prebuilt.installed, 'build')), 'with a prebuild, install compiled nothing (no build/ directory)');
+  for (const { file, binary } of prebuilt.loaded) check(binary.startsWith(`prebuilds${path.sep}`), `${file} loaded the prebuild ${binary}`);
+
+  const unpacked = path.join(work, 'unpacked');
+  run('mkdir', ['-p', unpacked]);
+  run('tar', ['-xzf', tarball, '-C', unpacked]);
+  rmSync(path.join(unpacked, 'package', 'prebuilds'), { recursive: true, force: true });
+  const sourceOnly = path.join(work, 'source-only.tgz');
+  run('tar', ['-czf', sourceOnly, '-C', unpacked, 'package']);
+  const compiled = installAndTrain('from-source', sourceOnly);
+  for (const { file, binary } of compiled.loaded) {
+    check(binary === path.join('build', 'Release', 'blastrain.node'), `without a prebuild, install compiled the addon and ${file} loaded ${binary}`);
   }
   console.log('pack test: every check passed');
 } finally {
