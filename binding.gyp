@@ -4,12 +4,14 @@
       "target_name": "blastrain",
       "sources": [
         "native/activation.cpp",
+        "native/adam.cpp",
         "native/binding.cpp",
         "native/dense.cpp",
         "native/gemm.cpp",
         "native/loss.cpp",
         "native/network.cpp",
         "native/optimizer.cpp",
+        "native/rmsprop.cpp",
         "native/sgd.cpp"
       ],
       "defines": [

@@ -5,11 +5,17 @@
 
 enum OptimizerKind {
   OPT_SGD = 0,
+  OPT_ADAM = 1,
+  OPT_ADAMW = 2,
+  OPT_RMSPROP = 3,
 };
-constexpr int kOptimizerCount = 1;
+constexpr int kOptimizerCount = 4;
 
-// Hyper-parameters arrive as doubles in a per-kind order.
+// Hyper-parameters arrive as doubles in a per-kind order; slot 0 is always the learning rate.
 enum SgdHyper { SGD_LR = 0, SGD_MOMENTUM, SGD_DAMPENING, SGD_WEIGHT_DECAY, SGD_NESTEROV, SGD_HYPER_COUNT };
+// Adam and AdamW share one layout.
+enum AdamHyper { ADAM_LR = 0, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, ADAM_WEIGHT_DECAY, ADAM_AMSGRAD, ADAM_HYPER_COUNT };
+enum RmspropHyper { RMSPROP_LR = 0, RMSPROP_RHO, RMSPROP_EPS, RMSPROP_WEIGHT_DECAY, RMSPROP_MOMENTUM, RMSPROP_CENTERED, RMSPROP_HYPER_COUNT };
 
 struct Optimizer {
   int kind;

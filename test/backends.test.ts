@@ -2,7 +2,7 @@
 // the same losses and parameters within float32 round-off, over randomized networks.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ACTIVATIONS, Dense, SGD, Sequential, type ActivationName, type LossName } from '../lib/index';
+import { ACTIVATIONS, Adam, AdamW, Dense, RMSprop, SGD, Sequential, type ActivationName, type LossName, type Optimizer } from '../lib/index';
 import { Random } from '../lib/random';
 import { expectClose, randomFloats } from './helpers';
 
@@ -17,7 +17,7 @@ interface Config {
   epochs: number;
   shuffle: boolean;
   labels: boolean;
-  sgd: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean };
+  optimizer: { type: 'sgd' | 'adam' | 'adamw' | 'rmsprop'; options: Record<string, number | boolean> };
   seed: number;
 }
 
@@ -38,6 +38,9 @@ const config: fc.Arbitrary<Config> = fc
     weightDecay: fc.constantFrom(0, 0.01),
     nesterov: fc.boolean(),
     lr: fc.constantFrom(0.01, 0.05),
+    type: fc.constantFrom('sgd', 'adam', 'adamw', 'rmsprop'),
+    amsgrad: fc.boolean(),
+    centered: fc.boolean(),
     seed: fc.integer({ min: 0, max: 1000 }),
   })
   .map((r) => {
@@ -53,7 +56,12 @@ const config: fc.Arbitrary<Config> = fc
       epochs: r.epochs,
       shuffle: r.shuffle,
       labels: r.labels && r.loss === 'categoricalCrossentropy',
-      sgd: { lr: r.lr, momentum: r.momentum, dampening: nesterov ? 0 : r.dampening, weightDecay: r.weightDecay, nesterov },
+      optimizer:
+        r.type === 'sgd'
+          ? { type: r.type, options: { lr: r.lr, momentum: r.momentum, dampening: nesterov ? 0 : r.dampening, weightDecay: r.weightDecay, nesterov } }
+          : r.type === 'rmsprop'
+            ? { type: r.type, options: { lr: r.lr / 10, momentum: r.momentum, weightDecay: r.weightDecay, centered: r.centered } }
+            : { type: r.type, options: { lr: r.lr / 10, weightDecay: r.weightDecay, amsgrad: r.amsgrad } },
       seed: r.seed,
     };
   });
@@ -61,7 +69,8 @@ const config: fc.Arbitrary<Config> = fc
 function build(c: Config, backend: 'native' | 'js'): Sequential {
   const layers = [...c.hidden.map((h) => new Dense(h.units, { activation: h.activation })), new Dense(c.outputs, { activation: c.outputActivation })];
   const model = new Sequential({ inputSize: c.inputSize, layers, seed: c.seed, backend });
-  model.compile({ loss: c.loss, optimizer: new SGD(c.sgd) });
+  const classes: Record<Config['optimizer']['type'], new (o: object) => Optimizer> = { sgd: SGD, adam: Adam, adamw: AdamW, rmsprop: RMSprop };
+  model.compile({ loss: c.loss, optimizer: new classes[c.optimizer.type](c.optimizer.options) });
   return model;
 }
 
@@ -78,7 +87,7 @@ function data(c: Config): { x: Float32Array; y: Float32Array | Int32Array } {
 }
 
 describe('native backend matches the TypeScript reference', () => {
-  test('fit: same history, parameters, momentum buffers and predictions', async () => {
+  test('fit: same history, parameters, optimizer state and predictions', async () => {
     await fc.assert(
       fc.asyncProperty(config, async (c) => {
         const { x, y } = data(c);
@@ -90,7 +99,7 @@ describe('native backend matches the TypeScript reference', () => {
         expectClose(hn.loss, hj.loss, 1e-4, 1e-5, 'epoch losses');
         if (hj.accuracy) expectClose(hn.accuracy!, hj.accuracy, 0, 1e-9, 'accuracy');
         expectClose(native.params, js.params, 1e-3, 1e-5, 'params');
-        expectClose(native.optimizer!.state, js.optimizer!.state, 1e-3, 1e-5, 'momentum buffers');
+        expectClose(native.optimizer!.state, js.optimizer!.state, 1e-3, 1e-5, 'optimizer state');
         expectClose(native.predict(x), js.predict(x), 1e-3, 1e-5, 'predictions');
         const [en, ej] = [native.evaluate(x, y), js.evaluate(x, y)];
         expectClose([en.loss], [ej.loss], 1e-4, 1e-6, 'evaluate loss');

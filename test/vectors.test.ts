@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Dense, SGD, Sequential, type ActivationName, type LossName } from '../lib/index';
+import { Adam, AdamW, Dense, RMSprop, SGD, Sequential, type ActivationName, type LossName } from '../lib/index';
 import type { Optimizer } from '../lib/optim/optimizer';
 import { expectClose } from './helpers';
 
@@ -13,7 +13,7 @@ interface Vector {
   layers: { in: number; out: number; activation: ActivationName }[];
   leakyReluAlpha: number;
   loss: LossName;
-  optimizer: { type: string; lr: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number };
+  optimizer: { type: string; lr: number; [option: string]: number | boolean | string };
   batchSize: number;
   epochs: number;
   samples: number;
@@ -32,10 +32,13 @@ const vectors: Vector[] = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Vector);
 
-/** The optimizers blastrain has so far; vectors for the others wait for theirs. */
-function optimizerFor(v: Vector): Optimizer | undefined {
+/** The vector's optimizer; its absent options take PyTorch's defaults, as blastrain's do. */
+function optimizerFor(v: Vector): Optimizer {
   const { type, ...options } = v.optimizer;
-  return type === 'sgd' ? new SGD(options) : undefined;
+  const classes: Record<string, new (o: object) => Optimizer> = { sgd: SGD, adam: Adam, adamw: AdamW, rmsprop: RMSprop };
+  const Class = classes[type];
+  if (Class === undefined) throw new Error(`no optimizer for vector type ${type}`);
+  return new Class(options);
 }
 
 function modelFor(v: Vector, backend: 'native' | 'js', optimizer: Optimizer): Sequential {
@@ -46,21 +49,20 @@ function modelFor(v: Vector, backend: 'native' | 'js', optimizer: Optimizer): Se
   return model;
 }
 
-const supported = vectors.filter((v) => optimizerFor(v) !== undefined);
-
-test('the SGD reference vectors are all present', () => {
-  expect(supported.map((v) => v.name).sort()).toEqual([
+test('every reference vector is present', () => {
+  expect(vectors.map((v) => v.name).sort()).toEqual([
+    'adam-ce', 'adamw-mse', 'rmsprop-mse',
     'sgd-dampening-leakyrelu-mse', 'sgd-momentum-ce-relu', 'sgd-mse-tanh', 'sgd-nesterov-wd-bce-sigmoid',
   ]);
 });
 
-describe.each(supported)('$name', (v) => {
+describe.each(vectors)('$name', (v) => {
   const x = Float32Array.from(v.x);
   const targetKinds = v.labels ? (['one-hot rows', 'class labels'] as const) : (['rows'] as const);
 
   describe.each(['native', 'js'] as const)('%s backend', (backend) => {
     test.each(targetKinds)('grads0 from forward + backward (%s targets)', (kind) => {
-      const model = modelFor(v, backend, optimizerFor(v)!);
+      const model = modelFor(v, backend, optimizerFor(v));
       const rows = Math.min(v.batchSize, v.samples);
       model.forward(x.subarray(0, rows * v.layers[0]!.in));
       const K = model.outputSize;
@@ -71,7 +73,7 @@ describe.each(supported)('$name', (v) => {
     });
 
     test.each(targetKinds)('trainStep over every batch (%s targets)', (kind) => {
-      const model = modelFor(v, backend, optimizerFor(v)!);
+      const model = modelFor(v, backend, optimizerFor(v));
       const K = model.outputSize;
       const C = model.inputSize;
       const losses: number[] = [];
@@ -88,7 +90,7 @@ describe.each(supported)('$name', (v) => {
     });
 
     test.each(targetKinds)('fit({ shuffle: false }) (%s targets)', async (kind) => {
-      const model = modelFor(v, backend, optimizerFor(v)!);
+      const model = modelFor(v, backend, optimizerFor(v));
       const y = kind === 'class labels' ? Int32Array.from(v.labels!) : Float32Array.from(v.y);
       const history = await model.fit(x, y, { epochs: v.epochs, batchSize: v.batchSize, shuffle: false });
       expect(history.loss).toHaveLength(v.epochs);

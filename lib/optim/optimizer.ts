@@ -1,12 +1,12 @@
 // The optimizer base, after torch.optim.Optimizer: step(), zeroGrad(), stateDict() and
 // loadStateDict(). All of an optimizer's state buffers live in ONE Float32Array (`state`), each
 // a params-length block; hyper-parameters sit in a Float64Array the backends read directly.
-// A new optimizer (Adam, RMSprop, …) declares its kind, hyper slots and state names, and
-// nothing else changes.
+// An optimizer declares its kind, its hyper-parameters (HyperSpec) and its state buffer names;
+// validation, stateDict and the backends' calls come from here.
 import { markAsUntransferable } from 'node:worker_threads';
 import type { Backend, OptimizerRef } from '../backend';
 import { InvalidArgumentError, NotCompiledError, ShapeError } from '../errors';
-import { finiteNumber, invalid, plainObject } from '../validate';
+import { boolean, finiteNumber, invalid, knownKeys, plainObject } from '../validate';
 import { HYPER_LR } from './kinds';
 
 export interface OptimizerStateDict {
@@ -18,6 +18,15 @@ export interface OptimizerStateDict {
   options: Record<string, number | boolean>;
   /** Copies of the state buffers, by name (e.g. momentumBuffer), each params-length. */
   state: Record<string, Float32Array>;
+}
+
+/** One hyper-parameter: its option name, its slot in `hyper`, its default and allowed values. */
+export interface HyperSpec {
+  readonly name: string;
+  readonly slot: number;
+  readonly default: number | boolean;
+  /** For numbers: 'nonNegative' (≥ 0), 'unit' ([0, 1)) or 'any' finite value. */
+  readonly range?: 'nonNegative' | 'unit' | 'any';
 }
 
 interface Attachment {
@@ -39,16 +48,41 @@ export abstract class Optimizer implements OptimizerRef {
   private attachment: Attachment | undefined;
   private steps = 0;
 
-  protected constructor(hyperCount: number) {
-    this.hyper = new Float64Array(hyperCount);
+  protected constructor(
+    private readonly specs: readonly HyperSpec[],
+    /** Names of the state buffers, in their order inside `state`. */
+    private readonly stateNames: readonly string[],
+    options: unknown,
+    private readonly optionsName: string,
+  ) {
+    this.hyper = new Float64Array(specs.length);
+    this.setOptions(options);
   }
 
-  /** Names of the state buffers, in their order inside `state`. */
-  protected abstract get stateNames(): readonly string[];
-  /** Hyper-parameters by name, for stateDict. */
-  protected abstract get options(): Record<string, number | boolean>;
-  /** Validates and applies hyper-parameters from a stateDict. */
-  protected abstract setOptions(options: Record<string, unknown>): void;
+  /** Cross-checks between options (e.g. Nesterov needs momentum); throws to reject. */
+  protected checkOptions(_options: Readonly<Record<string, number | boolean>>): void {}
+
+  /** Hyper-parameters by name, as the constructor takes them. */
+  get options(): Record<string, number | boolean> {
+    return Object.fromEntries(this.specs.map((s) => [s.name, typeof s.default === 'boolean' ? this.hyper[s.slot] !== 0 : (this.hyper[s.slot] as number)]));
+  }
+
+  /** Validates every option (defaults for the absent ones) before changing any. */
+  private setOptions(options: unknown): void {
+    const o = plainObject(this.optionsName, options);
+    knownKeys(this.optionsName, o, this.specs.map((s) => s.name));
+    const values: Record<string, number | boolean> = {};
+    for (const spec of this.specs) {
+      const value = o[spec.name] ?? spec.default;
+      if (typeof spec.default === 'boolean') values[spec.name] = boolean(spec.name, value);
+      else if (spec.range === 'unit') {
+        if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw invalid(spec.name, 'number in [0, 1)', value);
+        values[spec.name] = value;
+      } else values[spec.name] = finiteNumber(spec.name, value, spec.range === 'any' ? -Infinity : 0);
+    }
+    this.checkOptions(values);
+    for (const spec of this.specs) this.hyper[spec.slot] = Number(values[spec.name]);
+  }
 
   /** Learning rate; every kind keeps it in hyper-parameter slot 0 (HYPER_LR). */
   get lr(): number {

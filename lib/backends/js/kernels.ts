@@ -238,3 +238,59 @@ export function sgdStep(params: Floats, momentum: Floats, grads: Floats, o: SgdO
     params[i] = (params[i] as number) - o.lr * g;
   }
 }
+
+export interface AdamOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  /** AdamW's decoupled weight decay. */
+  decoupled: boolean;
+}
+
+// torch.optim.Adam / AdamW (native/adam.h has the formulas); step counts from 1.
+export function adamStep(
+  params: Floats, expAvg: Floats, expAvgSq: Floats, maxExpAvgSq: Floats, grads: Floats, o: AdamOptions, step: number,
+): void {
+  const stepSize = o.lr / (1 - o.beta1 ** step);
+  const correction2Sqrt = Math.sqrt(1 - o.beta2 ** step);
+  const decay = o.decoupled ? 1 - o.lr * o.weightDecay : 1;
+  const l2 = o.decoupled ? 0 : o.weightDecay;
+  for (let i = 0; i < params.length; i++) {
+    const g = (grads[i] as number) + l2 * (params[i] as number);
+    const m = (expAvg[i] = o.beta1 * (expAvg[i] as number) + (1 - o.beta1) * g);
+    let v = (expAvgSq[i] = o.beta2 * (expAvgSq[i] as number) + (1 - o.beta2) * g * g);
+    if (o.amsgrad) v = maxExpAvgSq[i] = Math.max(maxExpAvgSq[i] as number, v);
+    params[i] = (params[i] as number) * decay - (stepSize * m) / (Math.sqrt(v) / correction2Sqrt + o.eps);
+  }
+}
+
+export interface RmspropOptions {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+}
+
+// torch.optim.RMSprop (native/rmsprop.h has the formulas).
+export function rmspropStep(params: Floats, squareAvg: Floats, momentum: Floats, gradAvg: Floats, grads: Floats, o: RmspropOptions): void {
+  for (let i = 0; i < params.length; i++) {
+    const g = (grads[i] as number) + o.weightDecay * (params[i] as number);
+    let s = (squareAvg[i] = o.rho * (squareAvg[i] as number) + (1 - o.rho) * g * g);
+    if (o.centered) {
+      const a = (gradAvg[i] = o.rho * (gradAvg[i] as number) + (1 - o.rho) * g);
+      s -= a * a;
+    }
+    const d = Math.sqrt(s) + o.eps;
+    if (o.momentum > 0) {
+      momentum[i] = o.momentum * (momentum[i] as number) + g / d;
+      params[i] = (params[i] as number) - o.lr * (momentum[i] as number);
+    } else {
+      params[i] = (params[i] as number) - (o.lr * g) / d;
+    }
+  }
+}

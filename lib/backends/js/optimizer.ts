@@ -1,20 +1,33 @@
 // Plain-TypeScript twin of native/optimizer.cpp: dispatch on the optimizer kind.
 import type { OptimizerRef } from '../../backend';
-import { OPT_SGD, SGD_DAMPENING, SGD_LR, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY } from '../../optim/kinds';
-import { sgdStep, type Floats } from './kernels';
+import * as k from '../../optim/kinds';
+import { adamStep, rmspropStep, sgdStep, type Floats } from './kernels';
 
 export function optimizerStep(opt: OptimizerRef, params: Floats, grads: Floats): void {
+  const h = opt.hyper;
+  const n = params.length;
+  const block = (i: number) => opt.state.subarray(i * n, (i + 1) * n);
   switch (opt.kind) {
-    case OPT_SGD: {
-      const h = opt.hyper;
-      const options = {
-        lr: h[SGD_LR] as number,
-        momentum: h[SGD_MOMENTUM] as number,
-        dampening: h[SGD_DAMPENING] as number,
-        weightDecay: h[SGD_WEIGHT_DECAY] as number,
-        nesterov: h[SGD_NESTEROV] !== 0,
+    case k.OPT_SGD: {
+      const o = { lr: h[k.SGD_LR]!, momentum: h[k.SGD_MOMENTUM]!, dampening: h[k.SGD_DAMPENING]!, weightDecay: h[k.SGD_WEIGHT_DECAY]!, nesterov: h[k.SGD_NESTEROV] !== 0 };
+      sgdStep(params, block(0), grads, o, opt.stepCount === 0);
+      return;
+    }
+    case k.OPT_ADAM:
+    case k.OPT_ADAMW: {
+      const o = {
+        lr: h[k.ADAM_LR]!, beta1: h[k.ADAM_BETA1]!, beta2: h[k.ADAM_BETA2]!, eps: h[k.ADAM_EPS]!,
+        weightDecay: h[k.ADAM_WEIGHT_DECAY]!, amsgrad: h[k.ADAM_AMSGRAD] !== 0, decoupled: opt.kind === k.OPT_ADAMW,
       };
-      sgdStep(params, opt.state.subarray(0, params.length), grads, options, opt.stepCount === 0);
+      adamStep(params, block(0), block(1), block(2), grads, o, opt.stepCount + 1);
+      return;
+    }
+    case k.OPT_RMSPROP: {
+      const o = {
+        lr: h[k.RMSPROP_LR]!, rho: h[k.RMSPROP_RHO]!, eps: h[k.RMSPROP_EPS]!, weightDecay: h[k.RMSPROP_WEIGHT_DECAY]!,
+        momentum: h[k.RMSPROP_MOMENTUM]!, centered: h[k.RMSPROP_CENTERED] !== 0,
+      };
+      rmspropStep(params, block(0), block(1), block(2), grads, o);
       return;
     }
   }
