@@ -122,10 +122,17 @@ async function callOverhead(config, data) {
     return (now() - started) / calls;
   }));
   const fitSeconds = [];
+  const oneBatchFitSeconds = [];
   for (let r = 0; r < RUNS; r++) {
     fitSeconds.push((await timeIt(() => model.fit(data.x, data.labels, { batchSize: B, shuffle: false }))) / config.batches);
+    // A whole fit call on one batch: validation plus one round trip through the thread pool.
+    oneBatchFitSeconds.push(await timeIt(() => model.fit(xb, yb, { batchSize: B })));
   }
-  return { trainStepMicroseconds: stepSeconds * 1e6, fitBatchMicroseconds: median(fitSeconds) * 1e6 };
+  return {
+    trainStepMicroseconds: stepSeconds * 1e6,
+    fitBatchMicroseconds: median(fitSeconds) * 1e6,
+    oneBatchFitMicroseconds: median(oneBatchFitSeconds) * 1e6,
+  };
 }
 
 /** RSS growth over 10,000 steps of the small config, through fit and through trainStep. */
@@ -210,6 +217,7 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].l
 for (const row of [header, ...rows]) console.log('  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
 console.log(`\nFLOPs per step = Σ 2·M·N·K over the step's GEMMs: forward, weight gradient, and input gradient of every layer but the first (${dense(tiny).length} layers for tiny); element-wise work not counted.`);
 console.log(`trainStep on tiny: ${overhead.trainStepMicroseconds.toFixed(2)} µs per call (one batch of 16, all checks included); inside fit: ${overhead.fitBatchMicroseconds.toFixed(2)} µs per batch`);
+console.log(`a whole fit call on one tiny batch (checks + one thread-pool round trip): ${overhead.oneBatchFitMicroseconds.toFixed(0)} µs, ${(overhead.oneBatchFitMicroseconds / 500).toFixed(2)}% of fit's 50 ms chunk`);
 console.log(`RSS growth over ${memory.steps.toLocaleString('en-US')} small steps: fit ${memory.fitGrowthMiB.toFixed(1)} MiB, trainStep ${memory.trainStepGrowthMiB.toFixed(1)} MiB`);
 console.log(`event-loop delay while medium trains with fit for ${delay.seconds.toFixed(1)} s: p50 ${delay.p50Ms.toFixed(2)} ms, p99 ${delay.p99Ms.toFixed(2)} ms, max ${delay.maxMs.toFixed(2)} ms`);
 for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);

@@ -1,0 +1,29 @@
+// Prints a benchmark JSON (bench/results/benchmark.json, or the one committed in docs/) as the
+// Markdown table the README shows: node bench/report.mjs [file]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'benchmark.json');
+const report = JSON.parse(readFileSync(file, 'utf8'));
+const configs = report.configs.map((c) => c.name);
+const systems = [...new Map(report.results.map((r) => [r.system, r.name])).entries()];
+const find = (config, system) => report.results.find((r) => r.config === config && r.system === system);
+const number = (v) => Math.round(v).toLocaleString('en-US');
+const best = (config) =>
+  report.results.filter((r) => r.config === config && r.system.startsWith('blastrain-native') && r.samplesPerSecond).sort((a, b) => b.samplesPerSecond - a.samplesPerSecond)[0];
+
+const rows = [
+  ['samples/s', ...report.configs.map((c) => `${c.name} ${c.layers.join('-')}, batch ${c.batch}`)],
+  ['GEMM-only bound (sgemm of one step, best of 1/2 threads per GEMM)', ...report.configs.map((c) => number(c.bound.samplesPerSecond))],
+  ...systems.map(([key, name]) => [name, ...configs.map((c) => {
+    const r = find(c, key);
+    return r?.samplesPerSecond ? `${r.estimate ? '~' : ''}${number(r.samplesPerSecond)}` : 'skipped';
+  })]),
+  ['**blastrain efficiency** (best blastrain ÷ bound)', ...configs.map((c) => `**${Math.round(100 * (best(c)?.efficiency ?? 0))}%**`)],
+  ['blastrain speed-up over naive JS', ...configs.map((c) => {
+    const naive = find(c, 'naive-js');
+    return naive?.samplesPerSecond && best(c) ? `${number(best(c).samplesPerSecond / naive.samplesPerSecond)}×` : '—';
+  })],
+];
+console.log(rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|---|${'---:|'.repeat(configs.length)}` : ''}`).join('\n'));
