@@ -135,26 +135,33 @@ async function callOverhead(config, data) {
   };
 }
 
-/** RSS growth over 10,000 steps of the small config, through fit and through trainStep. */
+/** RSS after each round of 2,000 steps of the small config, through fit and then trainStep: flat means no leak. */
 async function memoryGrowth(config, data) {
   const model = new Sequential({ inputSize: 784, seed: 1, layers: [new Dense(128, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })] });
   model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
-  const steps = quick ? 2000 : 10_000;
-  const epochs = Math.round(steps / config.batches);
+  const stepsPerRound = 2000;
+  const rounds = quick ? 2 : 5;
+  const rss = () => {
+    globalThis.gc?.();
+    return Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10;
+  };
   await model.fit(data.x, data.labels, { batchSize: config.batch, shuffle: false, epochs: 2 });
-  globalThis.gc?.();
-  const before = process.memoryUsage().rss;
-  await model.fit(data.x, data.labels, { batchSize: config.batch, shuffle: true, epochs });
-  globalThis.gc?.();
-  const afterFit = process.memoryUsage().rss;
-  const B = config.batch;
-  for (let i = 0; i < steps; i++) {
-    const b = i % config.batches;
-    model.trainStep(data.x.subarray(b * B * 784, (b + 1) * B * 784), data.labels.subarray(b * B, (b + 1) * B));
+  const start = rss();
+  const fitRssMiB = [];
+  for (let r = 0; r < rounds; r++) {
+    await model.fit(data.x, data.labels, { batchSize: config.batch, shuffle: true, epochs: Math.round(stepsPerRound / config.batches) });
+    fitRssMiB.push(rss());
   }
-  globalThis.gc?.();
-  const afterSteps = process.memoryUsage().rss;
-  return { steps, fitGrowthMiB: (afterFit - before) / 2 ** 20, trainStepGrowthMiB: (afterSteps - afterFit) / 2 ** 20 };
+  const B = config.batch;
+  const trainStepRssMiB = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < stepsPerRound; i++) {
+      const b = i % config.batches;
+      model.trainStep(data.x.subarray(b * B * 784, (b + 1) * B * 784), data.labels.subarray(b * B, (b + 1) * B));
+    }
+    trainStepRssMiB.push(rss());
+  }
+  return { stepsPerRound, startRssMiB: start, fitRssMiB, trainStepRssMiB };
 }
 
 /** Event-loop delay on the main thread while the medium config trains with fit. */
@@ -218,7 +225,7 @@ for (const row of [header, ...rows]) console.log('  ' + row.map((cell, i) => (i 
 console.log(`\nFLOPs per step = Σ 2·M·N·K over the step's GEMMs: forward, weight gradient, and input gradient of every layer but the first (${dense(tiny).length} layers for tiny); element-wise work not counted.`);
 console.log(`trainStep on tiny: ${overhead.trainStepMicroseconds.toFixed(2)} µs per call (one batch of 16, all checks included); inside fit: ${overhead.fitBatchMicroseconds.toFixed(2)} µs per batch`);
 console.log(`a whole fit call on one tiny batch (checks + one thread-pool round trip): ${overhead.oneBatchFitMicroseconds.toFixed(0)} µs, ${(overhead.oneBatchFitMicroseconds / 500).toFixed(2)}% of fit's 50 ms chunk`);
-console.log(`RSS growth over ${memory.steps.toLocaleString('en-US')} small steps: fit ${memory.fitGrowthMiB.toFixed(1)} MiB, trainStep ${memory.trainStepGrowthMiB.toFixed(1)} MiB`);
+console.log(`RSS (MiB) from ${memory.startRssMiB} after each ${memory.stepsPerRound.toLocaleString('en-US')} small steps: fit ${memory.fitRssMiB.join(', ')}; trainStep ${memory.trainStepRssMiB.join(', ')}`);
 console.log(`event-loop delay while medium trains with fit for ${delay.seconds.toFixed(1)} s: p50 ${delay.p50Ms.toFixed(2)} ms, p99 ${delay.p99Ms.toFixed(2)} ms, max ${delay.maxMs.toFixed(2)} ms`);
 for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
 for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
