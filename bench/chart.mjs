@@ -7,6 +7,7 @@ export function speedupChart(results, configs, systems, baselineKey) {
   const margin = { left: 60, right: 310, top: 40, bottom: 40 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
+  const estimated = (c, key) => Boolean(results.find((r) => r.config === c && r.system === key)?.estimate);
   const speedups = configs.map((c) => {
     const base = results.find((r) => r.config === c && r.system === baselineKey && r.samplesPerSecond);
     return systems.map((s) => {
@@ -15,6 +16,7 @@ export function speedupChart(results, configs, systems, baselineKey) {
     });
   });
   const values = speedups.flat().filter((v) => v !== undefined);
+  const anyEstimate = configs.some((c) => systems.some((s) => estimated(c, s.key)));
   const lo = Math.floor(Math.log10(Math.min(0.1, ...values)));
   const hi = Math.ceil(Math.log10(Math.max(10, ...values)));
   const y = (v) => margin.top + plotH - ((Math.log10(v) - lo) / (hi - lo)) * plotH;
@@ -36,7 +38,8 @@ export function speedupChart(results, configs, systems, baselineKey) {
       if (v === undefined) return;
       const top = y(v);
       const base = y(10 ** lo);
-      parts.push(`<rect x="${x0 + si * bar}" y="${top}" width="${bar - 2}" height="${base - top}" fill="${COLORS[si % COLORS.length]}"><title>${systems[si].name}: ${v.toFixed(1)}×</title></rect>`);
+      const rough = estimated(c, systems[si].key) || estimated(c, baselineKey);
+      parts.push(`<rect x="${x0 + si * bar}" y="${top}" width="${bar - 2}" height="${base - top}" fill="${COLORS[si % COLORS.length]}"${rough ? ' fill-opacity="0.45"' : ''}><title>${systems[si].name}: ${rough ? '~' : ''}${v.toFixed(1)}×</title></rect>`);
     });
     parts.push(`<text x="${margin.left + ci * group + group / 2}" y="${margin.top + plotH + 20}" text-anchor="middle">${c}</text>`);
   });
@@ -45,6 +48,10 @@ export function speedupChart(results, configs, systems, baselineKey) {
     parts.push(`<rect x="${width - margin.right + 15}" y="${yy}" width="12" height="12" fill="${COLORS[si % COLORS.length]}"/>`);
     parts.push(`<text x="${width - margin.right + 32}" y="${yy + 10}">${s.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`);
   });
+  if (anyEstimate) {
+    parts.push(`<text x="${width - margin.right + 15}" y="${margin.top + systems.length * 20 + 16}" fill="#555">pale bars: from a single cold step</text>`);
+    parts.push(`<text x="${width - margin.right + 15}" y="${margin.top + systems.length * 20 + 32}" fill="#555">(a system too slow for 5 runs)</text>`);
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }

@@ -1,10 +1,14 @@
 // Prints a benchmark JSON (bench/results/benchmark.json, or the one committed in docs/) as the
-// Markdown table the README shows: node bench/report.mjs [file]
-import { readFileSync } from 'node:fs';
+// Markdown table the README shows, and with --svg=FILE redraws its chart:
+//   node bench/report.mjs [file] [--svg=out.svg]
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { speedupChart } from './chart.mjs';
 
-const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'benchmark.json');
+const args = process.argv.slice(2);
+const file = args.find((a) => !a.startsWith('--')) ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'benchmark.json');
+const svg = args.find((a) => a.startsWith('--svg='))?.slice('--svg='.length);
 const report = JSON.parse(readFileSync(file, 'utf8'));
 const configs = report.configs.map((c) => c.name);
 const systems = [...new Map(report.results.map((r) => [r.system, r.name])).entries()];
@@ -27,3 +31,7 @@ const rows = [
   })],
 ];
 console.log(rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|---|${'---:|'.repeat(configs.length)}` : ''}`).join('\n'));
+
+if (svg) {
+  writeFileSync(svg, speedupChart(report.results, configs, systems.map(([key, name]) => ({ key, name })), 'naive-js'));
+}
