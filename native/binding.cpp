@@ -205,7 +205,8 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
 Napi::Value Loss(const Napi::CallbackInfo& info) {
   Network net = network(info, 0);
   Span<float> ws = f32(info, 2, "workspace", 1);
-  long n = integer(info, 4, "samples", 1, 1L << 40);
+  // Typed arrays hold fewer than 2^32 elements, so n · outputs stays below 2^63.
+  long n = integer(info, 4, "samples", 1, 1L << 32);
   long start = integer(info, 6, "start", 0, n);
   int count = (int)integer(info, 7, "count", 1, capacity(info, net, ws.length));
   const int32_t* r = rows(info, 5, n, start, count);
