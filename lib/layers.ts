@@ -67,11 +67,13 @@ export class Dense implements LayerShape {
     bias.fill(0);
   }
 
-  /** @internal */
+  /** Whether a model owns this layer. @internal */
+  get isBound(): boolean {
+    return this.views !== undefined;
+  }
+
+  /** Called once, by the model that owns this layer (it checks isBound first). @internal */
   bind(views: Views): void {
-    if (this.views !== undefined) {
-      throw new InvalidArgumentError('This Dense layer already belongs to a model; create a new Dense for each model');
-    }
     this.views = views;
   }
 

@@ -91,6 +91,10 @@ export class Sequential {
     if (!Array.isArray(o.layers) || o.layers.length === 0 || !o.layers.every((l) => l instanceof Dense)) {
       throw invalid('layers', 'non-empty array of Dense layers', o.layers);
     }
+    // Checked before any layer is bound, so a refused model leaves every layer free.
+    if (new Set(o.layers).size !== o.layers.length || o.layers.some((l: Dense) => l.isBound)) {
+      throw new InvalidArgumentError('Each Dense layer can belong to one model, once; create a new Dense for every place it is used');
+    }
     const seed = o.seed ?? 42;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
     this.backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);

@@ -100,6 +100,16 @@ describe.each(['native', 'js'] as const)('errors (%s backend)', (backend) => {
     stillWorks(model);
   });
 
+  test('a Dense layer belongs to one model, and a refused model binds none of its layers', () => {
+    const shared = new Dense(3, { activation: 'softmax' });
+    const free = new Dense(4, { activation: 'relu' });
+    expectError(() => new Sequential({ inputSize: 2, backend, layers: [free, shared, shared] }), InvalidArgumentError, 'ERR_BLASTRAIN_INVALID_ARGUMENT', /one model, once/);
+    new Sequential({ inputSize: 2, backend, layers: [shared] });
+    expectError(() => new Sequential({ inputSize: 2, backend, layers: [free, shared] }), InvalidArgumentError, 'ERR_BLASTRAIN_INVALID_ARGUMENT', /one model, once/);
+    const model = new Sequential({ inputSize: 2, backend, layers: [free, new Dense(3, { activation: 'softmax' })] });
+    expect(free.weight.buffer).toBe(model.params.buffer);
+  });
+
   test('sharp-style messages for numbers', async () => {
     const model = classifier();
     await expect(model.fit(x, labels, { batchSize: -3 })).rejects.toThrow('Expected positive integer for batchSize but received -3 of type number');
