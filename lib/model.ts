@@ -186,17 +186,27 @@ export class Sequential {
     return this.workspace.slice(offset, offset + count * this.outputSize);
   }
 
+  /** Loss of the last forward() batch against y, leaving the gradients alone. */
+  computeLoss(y: TargetData): number {
+    const { batch, targets } = this.afterForward('computeLoss', y);
+    return this.ops.loss(this.memory(), targets, batch.count, batch, false);
+  }
+
   /** Loss of the last forward() batch; accumulates ∂loss/∂params into grads and returns the loss. */
   backward(y: TargetData): number {
-    this.requireIdle('backward');
-    this.requireCompiled('backward');
-    const batch = this.lastForward;
-    if (batch === undefined) throw new StateError('Cannot call backward() before forward(): it needs the activations of a batch');
-    const targets = this.targets(y, batch.count);
+    const { batch, targets } = this.afterForward('backward', y);
     const memory = this.memory();
     const loss = this.ops.loss(memory, targets, batch.count, batch, true);
     this.ops.backward(memory, batch);
     return loss;
+  }
+
+  private afterForward(method: string, y: TargetData): { batch: BatchRef; targets: TargetArray } {
+    this.requireIdle(method);
+    this.requireCompiled(method);
+    const batch = this.lastForward;
+    if (batch === undefined) throw new StateError(`Cannot call ${method}() before forward(): it needs the activations of a batch`);
+    return { batch, targets: this.targets(y, batch.count) };
   }
 
   /** Sets every gradient to zero. */

@@ -151,6 +151,7 @@ describe('a training model is busy', () => {
       ['trainStep', () => model.trainStep(xb, yb)],
       ['forward', () => model.forward(xb)],
       ['backward', () => model.backward(yb)],
+      ['computeLoss', () => model.computeLoss(yb)],
       ['predict', () => model.predict(xb)],
       ['evaluate', () => model.evaluate(xb, yb)],
       ['zeroGrad', () => model.zeroGrad()],

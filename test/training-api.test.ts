@@ -29,6 +29,15 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
     expect(fused.optimizer!.stepCount).toBe(5);
   });
 
+  test('computeLoss gives the loss of the last forward without touching gradients', () => {
+    const m = model();
+    m.forward(x);
+    const loss = m.computeLoss(labels);
+    expect(m.grads.every((g) => g === 0)).toBe(true);
+    expect(m.backward(labels)).toBe(loss);
+    expect(loss).toBeCloseTo(m.evaluate(x, labels).loss, 6);
+  });
+
   test('backward accumulates until zeroGrad, as in PyTorch', () => {
     const m = model();
     m.forward(x);
