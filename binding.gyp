@@ -6,6 +6,7 @@
         "native/activation.cpp",
         "native/adam.cpp",
         "native/binding.cpp",
+        "native/check.cpp",
         "native/dense.cpp",
         "native/gemm.cpp",
         "native/loss.cpp",

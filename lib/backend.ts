@@ -51,6 +51,13 @@ export interface Backend {
     firstBatch: number, batchCount: number, opt: OptimizerRef, stats: Float64Array,
   ): number;
   /**
+   * One fused step on all of x and y (one batch), after one pass that checks them for NaN and
+   * ±Infinity — in the same native call. Returns 1, or 0 when the loss is not finite (nothing
+   * applied; stats[0] holds it), or -1 when an input is not finite (nothing trained; stats[0] is
+   * 0 for x or 1 for y, stats[1] the index).
+   */
+  trainStep(net: NetworkMemory, x: Float32Array, y: TargetArray, opt: OptimizerRef, stats: Float64Array): number;
+  /**
    * trainBatches without blocking the event loop (the native backend runs it on the libuv
    * thread pool). Setting control[0] to non-zero stops it before its next batch.
    */

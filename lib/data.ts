@@ -109,10 +109,12 @@ function checkLabels(name: string, labels: LabelArray, classes: number): void {
 export function checkFinite(name: string, data: TargetArray, width: number, backend: Backend): void {
   if (!(data instanceof Float32Array)) return;
   const index = backend.firstNonFinite(data);
-  if (index >= 0) {
-    throw new InvalidArgumentError(
-      `Expected finite numbers in ${name} but received ${data[index]} at index ${index} ` +
-        `(sample ${Math.floor(index / width)}, column ${index % width})`,
-    );
-  }
+  if (index >= 0) throw nonFiniteError(name, data, index, width);
+}
+
+export function nonFiniteError(name: string, data: Float32Array, index: number, width: number): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `Expected finite numbers in ${name} but received ${data[index]} at index ${index} ` +
+      `(sample ${Math.floor(index / width)}, column ${index % width})`,
+  );
 }

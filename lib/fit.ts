@@ -8,7 +8,6 @@ import type { TargetArray } from './native';
 import type { Optimizer } from './optim/optimizer';
 import type { Progress } from './progress';
 import type { Random } from './random';
-import { notDetached } from './validate';
 
 export interface FitRun {
   backend: Backend;
@@ -87,8 +86,6 @@ export async function runFit(run: FitRun): Promise<History> {
       let rowsSeen = 0;
       for (let done = 0; done < batches && !run.stopRequested(); ) {
         checkAborted();
-        notDetached('x', inputs);
-        notDetached('y', targets);
         const count = sizer.next(batches - done);
         const started = performance.now();
         const completed = await backend.trainBatchesAsync(memory, inputs, targets, order, batchSize, done, count, optimizer, stats, control);

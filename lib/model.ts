@@ -5,8 +5,8 @@ import type { Backend, BatchRef, NetworkMemory } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './callbacks';
-import { checkFinite, toInputs, toTargets, type InputData, type TargetData } from './data';
-import { DetachedBufferError, InvalidArgumentError, ModelBusyError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
+import { checkFinite, nonFiniteError, toInputs, toTargets, type InputData, type TargetData } from './data';
+import { InvalidArgumentError, ModelBusyError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
 import { runFit } from './fit';
 import { Dense } from './layers';
 import {
@@ -215,19 +215,30 @@ export class Sequential {
     this.grads.fill(0);
   }
 
-  /** One fused native step on one batch (forward, loss, backward, update); returns the loss. */
+  /**
+   * One fused native step on one batch (forward, loss, backward, update); returns the loss.
+   * Checking x and y for NaN/Infinity happens in the same native call: one crossing per batch.
+   */
   trainStep(x: InputData, y: TargetData): number {
     this.requireIdle('trainStep');
     const { optimizer } = this.requireCompiled('trainStep');
-    const { inputs, targets, samples } = this.data(x, y);
+    const inputs = toInputs('x', x, this.inputSize);
+    const samples = inputs.length / this.inputSize;
+    const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
     this.reserve(samples);
-    const done = this.ops.trainBatches(this.memory(), inputs, targets, null, samples, 0, 1, optimizer, this.stepStats);
+    const stats = this.stepStats;
+    const done = this.ops.trainStep(this.memory(), inputs, targets, optimizer, stats);
+    if (done < 0) {
+      throw stats[0] === 0
+        ? nonFiniteError('x', inputs, stats[1] as number, this.inputSize)
+        : nonFiniteError('y', targets as Float32Array, stats[1] as number, this.outputSize);
+    }
     optimizer.advance(done);
     if (done === 0) {
       this.zeroGrad();
-      throw new NonFiniteLossError(this.stepStats[0] as number);
+      throw new NonFiniteLossError(stats[0] as number);
     }
-    return this.stepStats[0] as number;
+    return stats[0] as number;
   }
 
   /**
@@ -289,7 +300,6 @@ export class Sequential {
   private inputs(x: unknown): Float32Array {
     const inputs = toInputs('x', x, this.inputSize);
     checkFinite('x', inputs, this.inputSize, this.ops);
-    this.checkOwnBuffers();
     return inputs;
   }
 
@@ -303,13 +313,6 @@ export class Sequential {
     const inputs = this.inputs(x);
     const samples = inputs.length / this.inputSize;
     return { inputs, targets: this.targets(y, samples), samples };
-  }
-
-  /** model.params / model.grads can be detached by a careless transfer; say so clearly. */
-  private checkOwnBuffers(): void {
-    if (this.params.length !== this.layout.paramCount || this.grads.length !== this.layout.paramCount) {
-      throw new DetachedBufferError('model.params or model.grads was detached (its ArrayBuffer was transferred); the model cannot be used');
-    }
   }
 
   private accuracy(correct: number, samples: number): number | undefined {

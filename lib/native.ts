@@ -43,6 +43,7 @@ export interface NativeAddon {
     workspace: Float32Array, x: Float32Array, y: TargetArray, rows: Int32Array | null,
     batchSize: number, firstBatch: number, batchCount: number,
     kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
+    checkFinite: boolean,
   ): number;
   /** trainBatches on the libuv thread pool; control[0] set non-zero stops it before the next batch. */
   trainBatchesAsync(

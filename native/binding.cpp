@@ -12,6 +12,7 @@
 
 #include "activation.h"
 #include "blas.h"
+#include "check.h"
 #include "gemm.h"
 #include "network.h"
 #include "optimizer.h"
@@ -285,9 +286,26 @@ TrainCall train_call(const Napi::CallbackInfo& info) {
                    n_batches, opt, reinterpret_cast<BatchStats*>(stats.data)};
 }
 
-// trainBatches(...TrainCall args) → batches completed, on the calling thread
+// trainBatches(...TrainCall args, checkFinite) → batches completed, on the calling thread.
+// With checkFinite (trainStep's one-call path), x and float y are first scanned whole; a
+// non-finite value returns -1 with stats[0] = 0 for x or 1 for y and stats[1] = its index, and
+// nothing is trained.
 Napi::Value TrainBatches(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), train_call(info).run(nullptr));
+  TrainCall call = train_call(info);
+  if (info[kTrainArgs].ToBoolean()) {
+    Span<float> x = f32(info, 5, "x", 1);
+    long bad_x = first_non_finite(x.data, x.length);
+    long bad_y = -1;
+    if (bad_x < 0 && call.targets.type == TARGET_DENSE) {
+      Span<float> y = f32(info, 6, "y", 1);
+      bad_y = first_non_finite(y.data, y.length);
+    }
+    if (bad_x >= 0 || bad_y >= 0) {
+      call.stats[0] = BatchStats{bad_x >= 0 ? 0.0 : 1.0, (double)(bad_x >= 0 ? bad_x : bad_y)};
+      return Napi::Number::New(info.Env(), -1);
+    }
+  }
+  return Napi::Number::New(info.Env(), call.run(nullptr));
 }
 
 // Runs a TrainCall on the libuv thread pool. Every array the call borrows is held by a
@@ -365,9 +383,7 @@ Napi::Value GemmRepeat(const Napi::CallbackInfo& info) {
 // firstNonFinite(a) → index of the first NaN/±Infinity, or -1
 Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
   Span<float> a = f32(info, 0, "array", 0);
-  for (long i = 0; i < a.length; i++)
-    if (!std::isfinite(a.data[i])) return Napi::Number::New(info.Env(), (double)i);
-  return Napi::Number::New(info.Env(), -1);
+  return Napi::Number::New(info.Env(), (double)first_non_finite(a.data, a.length));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -20,7 +20,23 @@ describe('native argument guards', () => {
   test('valid calls run', () => {
     addon.forward(spec, alpha, params, ws, x, null, 0, 4);
     expect(addon.loss(spec, alpha, ws, labels, 4, null, 0, 4, true)).toBeCloseTo(Math.log(2), 5);
-    expect(addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 2, 0, hyper, state, 0, stats)).toBe(2);
+    expect(addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 2, 0, hyper, state, 0, stats, false)).toBe(2);
+  });
+
+  test('trainBatches with checkFinite reports the first non-finite input and trains nothing', () => {
+    const before = params.slice();
+    const dirty = x.slice();
+    dirty[7] = NaN;
+    const found = new Float64Array(2);
+    expect(addon.trainBatches(spec, alpha, params, grads, ws, dirty, labels, null, 4, 0, 1, 0, hyper, state, 0, found, true)).toBe(-1);
+    expect(Array.from(found)).toEqual([0, 7]);
+    expect(params).toEqual(before);
+    const mseSpec = Int32Array.from([0, ...spec.subarray(1)]);
+    const y = new Float32Array(8);
+    y[5] = -Infinity;
+    expect(addon.trainBatches(mseSpec, alpha, params, grads, ws, x, y, null, 4, 0, 1, 0, hyper, state, 0, found, true)).toBe(-1);
+    expect(Array.from(found)).toEqual([1, 5]);
+    expect(addon.trainBatches(mseSpec, alpha, params, grads, ws, x, new Float32Array(8), null, 4, 0, 1, 0, hyper, state, 0, found, true)).toBe(1);
   });
 
   const bad: [string, () => unknown, RegExp][] = [
@@ -37,9 +53,9 @@ describe('native argument guards', () => {
     ['dense y of the wrong length', () => addon.loss(spec, alpha, ws, new Float32Array(7), 4, null, 0, 4, true), /samples × outputs/],
     ['unknown optimizer', () => addon.optimizerStep(9, hyper, state, 0, params, grads), /optimizer kind/],
     ['optimizer state too short', () => addon.optimizerStep(0, hyper, state.subarray(3), 0, params, grads), /optimizer state is shorter/],
-    ['NaN batch size', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, NaN, 0, 1, 0, hyper, state, 0, stats), /batchSize must be an integer/],
-    ['too many batches', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 3, 0, hyper, state, 0, stats), /batchCount/],
-    ['stats too short', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 2, 0, hyper, state, 0, new Float64Array(1)), /stats is too short/],
+    ['NaN batch size', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, NaN, 0, 1, 0, hyper, state, 0, stats, false), /batchSize must be an integer/],
+    ['too many batches', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 3, 0, hyper, state, 0, stats, false), /batchCount/],
+    ['stats too short', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 2, 0, hyper, state, 0, new Float64Array(1), false), /stats is too short/],
     ['predict output too short', () => addon.predict(spec, alpha, params, ws, x, new Float32Array(3)), /out is shorter/],
   ];
   test.each(bad)('%s → RangeError', (_, call, message) => {

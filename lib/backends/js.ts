@@ -9,6 +9,10 @@ function targetsOf(y: TargetArray, b: BatchRef) {
   return { data: y, rows: b.rows, start: b.start };
 }
 
+function firstNonFinite(a: Float32Array): number {
+  return a.findIndex((v) => !Number.isFinite(v));
+}
+
 // Twin of network_train_batches (native/network.cpp).
 function trainBatches(
   net: NetworkMemory, x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number,
@@ -49,6 +53,16 @@ export function createJsBackend(): Backend {
     trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats): number {
       return trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, null);
     },
+    trainStep(net, x, y, opt, stats): number {
+      const badX = firstNonFinite(x);
+      const badY = badX < 0 && y instanceof Float32Array ? firstNonFinite(y) : -1;
+      if (badX >= 0 || badY >= 0) {
+        stats[0] = badX >= 0 ? 0 : 1;
+        stats[1] = badX >= 0 ? badX : badY;
+        return -1;
+      }
+      return trainBatches(net, x, y, null, x.length / net.layout.inputSize, 0, 1, opt, stats, null);
+    },
     // Plain TypeScript runs on the main thread: the chunk length is the event-loop delay it causes.
     async trainBatchesAsync(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control): Promise<number> {
       return trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control);
@@ -76,8 +90,6 @@ export function createJsBackend(): Backend {
       }
       return { loss: loss / samples, correct };
     },
-    firstNonFinite(a: Float32Array): number {
-      return a.findIndex((v) => !Number.isFinite(v));
-    },
+    firstNonFinite,
   };
 }

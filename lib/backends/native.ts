@@ -25,7 +25,15 @@ export function createNativeBackend(): Backend {
       const { spec, alpha } = net.layout;
       return addon.trainBatches(
         spec, alpha, net.params, net.grads, net.workspace, x, y, rows, batchSize, firstBatch,
-        batchCount, opt.kind, opt.hyper, opt.state, opt.stepCount, stats,
+        batchCount, opt.kind, opt.hyper, opt.state, opt.stepCount, stats, false,
+      );
+    },
+    trainStep(net, x, y, opt, stats): number {
+      const { spec, alpha } = net.layout;
+      const samples = x.length / net.layout.inputSize;
+      return addon.trainBatches(
+        spec, alpha, net.params, net.grads, net.workspace, x, y, null, samples, 0, 1,
+        opt.kind, opt.hyper, opt.state, opt.stepCount, stats, true,
       );
     },
     trainBatchesAsync(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control): Promise<number> {
