@@ -18,12 +18,12 @@ if (!existsSync(path.join(here, 'node_modules'))) {
 }
 
 const { CONFIGS, dense, makeData, stepFlops, stepGemms } = await import('./configs.mjs');
-const { blastrain } = await import('./systems/blastrain.mjs');
+const { blastrain, benchModel } = await import('./systems/blastrain.mjs');
 const { naive } = await import('./systems/naive.mjs');
 const { tfjs } = await import('./systems/tfjs.mjs');
 const { brain } = await import('./systems/brain.mjs');
 const { speedupChart } = await import('./chart.mjs');
-const { Dense, SGD, Sequential, blasInfo, setNumThreads } = await import('../dist/index.js');
+const { blasInfo, setNumThreads } = await import('../dist/index.js');
 const { loadNative } = await import('../dist/native.js');
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -102,15 +102,9 @@ function timeGemm(addon, g, a, b, c, iterations) {
   return now() - started;
 }
 
-function tinyModel(config) {
-  const model = new Sequential({ inputSize: 4, seed: 1, layers: [new Dense(16, { activation: 'relu' }), new Dense(3, { activation: 'softmax' })] });
-  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
-  return model;
-}
-
 /** Microseconds per trainStep call on the tiny config, against per-batch time inside fit. */
 async function callOverhead(config, data) {
-  const model = tinyModel(config);
+  const model = benchModel(config);
   const B = config.batch;
   const xb = data.x.subarray(0, B * 4);
   const yb = data.labels.subarray(0, B);
@@ -143,8 +137,7 @@ async function callOverhead(config, data) {
 
 /** RSS after each round of 2,000 steps of the small config, through fit and then trainStep: flat means no leak. */
 async function memoryGrowth(config, data) {
-  const model = new Sequential({ inputSize: 784, seed: 1, layers: [new Dense(128, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })] });
-  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
+  const model = benchModel(config);
   const stepsPerRound = 2000;
   const rounds = quick ? 2 : 5;
   const rss = () => {
@@ -174,8 +167,7 @@ async function memoryGrowth(config, data) {
 async function eventLoopDelay() {
   const config = CONFIGS.find((c) => c.name === 'medium');
   const data = makeData({ ...config, batches: 32 });
-  const model = new Sequential({ inputSize: 784, seed: 1, layers: [new Dense(512, { activation: 'relu' }), new Dense(512, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })] });
-  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
+  const model = benchModel(config);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const started = now();
   histogram.enable();

@@ -57,7 +57,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -93,7 +93,7 @@ export function knownKeys(name: string, options: Record<string, unknown>, known:
 }
 
 /** Node 20 has no ArrayBuffer.prototype.detached; constructing a view on a detached buffer throws. */
-export function isDetached(buffer: ArrayBufferLike): boolean {
+function isDetached(buffer: ArrayBufferLike): boolean {
   if ('detached' in buffer) return (buffer as { detached: boolean }).detached;
   if (buffer.byteLength !== 0) return false;
   try {

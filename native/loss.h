@@ -18,7 +18,6 @@ enum TargetType {
   TARGET_U32 = 5,
   TARGET_I32 = 6,
 };
-constexpr int kTargetTypeCount = 7;
 
 // The targets of one batch, read in place from the user's array.
 struct Targets {

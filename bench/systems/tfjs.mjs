@@ -54,7 +54,6 @@ export function tfjs(backend) {
             const { x, y } = batches[i];
             tf.tidy(() => optimizer.minimize(() => loss(x, y)));
           }
-          await tf.nextFrame?.();
         },
       };
     },

@@ -9,6 +9,11 @@ function targetsOf(y: TargetArray, b: BatchRef) {
   return { data: y, rows: b.rows, start: b.start };
 }
 
+/** Rows the workspace holds (as native/binding.cpp's capacity()). */
+function capacityOf(net: NetworkMemory): number {
+  return Math.floor(net.workspace.length / net.layout.workspaceSize(1));
+}
+
 function firstNonFinite(a: Float32Array): number {
   return a.findIndex((v) => !Number.isFinite(v));
 }
@@ -70,7 +75,7 @@ export function createJsBackend(): Backend {
     chunkMilliseconds: 10,
     predict(net: NetworkMemory, x: Float32Array, out: Float32Array): void {
       const samples = x.length / net.layout.inputSize;
-      const capacity = Math.floor(net.workspace.length / net.layout.workspaceSize(1));
+      const capacity = capacityOf(net);
       const K = net.layout.outputs;
       for (let start = 0; start < samples; start += capacity) {
         const count = Math.min(capacity, samples - start);
@@ -79,7 +84,7 @@ export function createJsBackend(): Backend {
     },
     evaluate(net: NetworkMemory, x: Float32Array, y: TargetArray) {
       const samples = x.length / net.layout.inputSize;
-      const capacity = Math.floor(net.workspace.length / net.layout.workspaceSize(1));
+      const capacity = capacityOf(net);
       let loss = 0;
       let correct = 0;
       for (let start = 0; start < samples; start += capacity) {
