@@ -64,6 +64,22 @@ try {
   check(!existsSync(path.join(prebuilt.installed, 'build')), 'with a prebuild, install compiled nothing (no build/ directory)');
   for (const { file, binary } of prebuilt.loaded) check(binary.startsWith(`prebuilds${path.sep}`), `${file} loaded the prebuild ${binary}`);
 
+  // The published types, as an ESM and a CommonJS TypeScript user each resolve them.
+  const app = path.join(work, 'with-prebuild');
+  const use = `const m = new Sequential({ inputSize: 2, layers: [new Dense(1)] });
+    m.compile({ loss: 'mse', optimizer: new AdamW({ lr: 0.01 }) });
+    const out: Float32Array = m.predict(new Float32Array(2));
+    const info: BlasInfo = blasInfo();
+    export const used = [out, info];`;
+  writeFileSync(path.join(app, 'typed.mts'), `import { AdamW, Dense, Sequential, blasInfo, type BlasInfo } from 'blastrain';\n${use}\n`);
+  writeFileSync(path.join(app, 'typed.cts'), `import { AdamW, Dense, Sequential, blasInfo, type BlasInfo } from 'blastrain';\n${use}\n`);
+  run(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--module', 'nodenext',
+    '--moduleResolution', 'nodenext', '--typeRoots', path.join(root, 'node_modules', '@types'), '--types', 'node',
+    'typed.mts', 'typed.cts',
+  ], app);
+  check(true, 'TypeScript resolves the types for import (typed.mts) and require (typed.cts)');
+
   const unpacked = path.join(work, 'unpacked');
   run('mkdir', ['-p', unpacked]);
   run('tar', ['-xzf', tarball, '-C', unpacked]);
