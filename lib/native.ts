@@ -18,6 +18,14 @@ export interface BlasInfo {
   parallel: number;
 }
 
+/** The arguments both training entry points share (native/binding.cpp's TrainCall). */
+type TrainArgs = [
+  spec: Int32Array, alpha: Float32Array, params: Float32Array, grads: Float32Array,
+  workspace: Float32Array, x: Float32Array, y: TargetArray, rows: Int32Array | null,
+  batchSize: number, firstBatch: number, batchCount: number,
+  kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
+];
+
 // Argument order follows native/binding.cpp; sizes are re-checked there.
 export interface NativeAddon {
   blasInfo(): BlasInfo;
@@ -38,21 +46,10 @@ export interface NativeAddon {
     kind: number, hyper: Float64Array, state: Float32Array, step: number, params: Float32Array,
     grads: Float32Array,
   ): void;
-  trainBatches(
-    spec: Int32Array, alpha: Float32Array, params: Float32Array, grads: Float32Array,
-    workspace: Float32Array, x: Float32Array, y: TargetArray, rows: Int32Array | null,
-    batchSize: number, firstBatch: number, batchCount: number,
-    kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
-    checkFinite: boolean,
-  ): number;
+  /** checkFinite: scan all of x and float y first; -1 and stats[0..1] = [x 0 | y 1, index] on a hit. */
+  trainBatches(...args: [...TrainArgs, checkFinite: boolean]): number;
   /** trainBatches on the libuv thread pool; control[0] set non-zero stops it before the next batch. */
-  trainBatchesAsync(
-    spec: Int32Array, alpha: Float32Array, params: Float32Array, grads: Float32Array,
-    workspace: Float32Array, x: Float32Array, y: TargetArray, rows: Int32Array | null,
-    batchSize: number, firstBatch: number, batchCount: number,
-    kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
-    control: Int32Array,
-  ): Promise<number>;
+  trainBatchesAsync(...args: [...TrainArgs, control: Int32Array]): Promise<number>;
   predict(
     spec: Int32Array, alpha: Float32Array, params: Float32Array, workspace: Float32Array,
     x: Float32Array, out: Float32Array,
