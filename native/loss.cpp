@@ -5,7 +5,8 @@
 
 #include "activation.h"
 
-long target_label(const Targets& t, long sample) {
+// Class label of a sample, for the integer target types.
+static long user_label(const Targets& t, long sample) {
   switch (t.type) {
     case TARGET_U8: return static_cast<const uint8_t*>(t.data)[sample];
     case TARGET_I8: return static_cast<const int8_t*>(t.data)[sample];
@@ -17,11 +18,29 @@ long target_label(const Targets& t, long sample) {
   return -1;
 }
 
-static const float* target_row(const Targets& t, int i, int K) {
-  return static_cast<const float*>(t.data) + target_sample(t, i) * K;
+int gather_labels(int32_t* labels, long* bad_value, const Targets& t, const int* rows, long start,
+                  int B, int K) {
+  for (int b = 0; b < B; b++) {
+    long label = user_label(t, rows != nullptr ? rows[start + b] : start + b);
+    if (label < 0 || label >= K) {
+      *bad_value = label;
+      return b;
+    }
+    labels[b] = (int32_t)label;
+  }
+  return -1;
 }
 
-double mse_loss(float* dout, const float* out, const Targets& t, int B, int K) {
+BatchTargets batch_targets(const Targets& t, const int32_t* labels, const int* rows, long start) {
+  if (t.type == TARGET_DENSE) return BatchTargets{static_cast<const float*>(t.data), nullptr, rows, start};
+  return BatchTargets{nullptr, labels, rows, start};
+}
+
+static const float* target_row(const BatchTargets& t, int i, int K) {
+  return t.y + target_sample(t, i) * K;
+}
+
+double mse_loss(float* dout, const float* out, const BatchTargets& t, int B, int K) {
   double sum = 0.0;
   float scale = 2.0f / ((float)B * K);
   for (int b = 0; b < B; b++) {
@@ -36,7 +55,7 @@ double mse_loss(float* dout, const float* out, const Targets& t, int B, int K) {
   return sum / ((double)B * K);
 }
 
-double softmax_crossentropy_loss(float* dlogits, const float* logits, const Targets& t, int B,
+double softmax_crossentropy_loss(float* dlogits, const float* logits, const BatchTargets& t, int B,
                                  int K) {
   double sum = 0.0;
   for (int b = 0; b < B; b++) {
@@ -47,7 +66,7 @@ double softmax_crossentropy_loss(float* dlogits, const float* logits, const Targ
     for (int k = 0; k < K; k++) exp_sum += std::exp((double)(z[k] - max));
     double lse = max + std::log(exp_sum);
 
-    if (t.type == TARGET_DENSE) {
+    if (t.y != nullptr) {
       const float* y = target_row(t, b, K);
       double y_sum = 0.0, yz = 0.0;
       for (int k = 0; k < K; k++) {
@@ -59,7 +78,7 @@ double softmax_crossentropy_loss(float* dlogits, const float* logits, const Targ
         for (int k = 0; k < K; k++)
           dlogits[(long)b * K + k] = (float)((std::exp(z[k] - lse) * y_sum - y[k]) / B);
     } else {
-      long label = target_label(t, target_sample(t, b));
+      int label = t.labels[b];
       sum += lse - z[label];
       if (dlogits != nullptr)
         for (int k = 0; k < K; k++)
@@ -69,7 +88,7 @@ double softmax_crossentropy_loss(float* dlogits, const float* logits, const Targ
   return sum / B;
 }
 
-double sigmoid_bce_loss(float* dlogits, const float* logits, const Targets& t, int B, int K) {
+double sigmoid_bce_loss(float* dlogits, const float* logits, const BatchTargets& t, int B, int K) {
   double sum = 0.0;
   float scale = 1.0f / ((float)B * K);
   for (int b = 0; b < B; b++) {
@@ -91,13 +110,12 @@ static int argmax(const float* v, int K) {
   return best;
 }
 
-long count_correct(const float* out, const Targets& t, int B, int K, int loss, float threshold) {
+long count_correct(const float* out, const BatchTargets& t, int B, int K, int loss, float threshold) {
   long correct = 0;
   for (int b = 0; b < B; b++) {
     const float* o = out + (long)b * K;
     if (loss == LOSS_CATEGORICAL_CROSSENTROPY) {
-      long truth = t.type == TARGET_DENSE ? argmax(target_row(t, b, K), K)
-                                          : target_label(t, target_sample(t, b));
+      long truth = t.y != nullptr ? argmax(target_row(t, b, K), K) : t.labels[b];
       correct += argmax(o, K) == truth;
     } else if (loss == LOSS_BINARY_CROSSENTROPY) {
       const float* y = target_row(t, b, K);

@@ -4,61 +4,89 @@
 #include <cstring>
 
 #include "activation.h"
+#include "check.h"
 #include "dense.h"
 
-long Network::weight_offset(int l) const {
-  long offset = 0;
-  for (int i = 0; i < l; i++) offset += (long)out(i) * (in(i) + 1);
-  return offset;
-}
-
-long Network::act_offset(int l, int B) const {
-  long offset = (long)B * inputs();
-  for (int i = 0; i < l; i++) offset += 2L * B * out(i);
-  return offset;
+void network_offsets(LayerRecord* layers, int n, int inputs, long* param_count, long* output_row,
+                     long* workspace_row) {
+  long params = 0, row = inputs;
+  for (int l = 0; l < n; l++) {
+    LayerRecord& r = layers[l];
+    r.weight = params;
+    r.bias = params + (long)r.out * r.in;
+    params = r.bias + r.out;
+    r.act_row = row;
+    row += 2L * r.out;
+  }
+  *param_count = params;
+  *output_row = row;
+  *workspace_row = row + layers[n - 1].out;
 }
 
 // The (B, in_0) input of the batch: the user's rows themselves when they are consecutive,
 // otherwise the workspace's input block (filled by gather_input).
 static const float* batch_input(const Network& net, const float* ws, const Batch& batch) {
-  if (batch.rows == nullptr) return batch.x + batch.start * net.inputs();
+  if (batch.rows == nullptr) return batch.x + batch.start * net.inputs;
   return ws;
 }
 
 // Copies a shuffled batch's rows into the workspace so the first GEMM reads contiguous memory.
 static void gather_input(const Network& net, float* ws, const Batch& batch) {
   if (batch.rows == nullptr) return;
-  int C = net.inputs();
+  int C = net.inputs;
   for (int b = 0; b < batch.size; b++)
     std::memcpy(ws + (long)b * C, batch.x + (long)batch.rows[batch.start + b] * C,
                 sizeof(float) * C);
 }
 
-void network_forward(const Network& net, float* output, const float* params, float* ws,
-                     const Batch& batch) {
-  int B = batch.size, L = net.layers();
-  gather_input(net, ws, batch);
-  const float* input = batch_input(net, ws, batch);
-  for (int l = 0; l < L; l++) {
-    float* act = ws + net.act_offset(l, B);
-    dense_forward(act, input, params + net.weight_offset(l), params + net.bias_offset(l), B,
-                  net.in(l), net.out(l));
-    if (l < L - 1) activation_forward(act, B, net.out(l), net.act(l), net.alpha[l]);
-    input = act;
-  }
-  if (output != nullptr) {
-    int K = net.outputs();
-    std::memcpy(output, input, sizeof(float) * B * K);
-    activation_forward(output, B, K, net.act(L - 1), net.alpha[L - 1]);
+// One layer forward: act (B, out) = f(layer(input)), the activation left to the caller for the
+// last layer (whose act block keeps the logits).
+static void layer_forward(const LayerRecord& r, float* act, const float* input, const float* params,
+                          int B) {
+  switch (r.kind) {
+    case LAYER_DENSE:
+      dense_forward(act, input, params + r.weight, params + r.bias, B, r.in, r.out);
+      break;
   }
 }
 
-double network_loss(const Network& net, float* ws, const Targets& targets, int B,
+// One layer backward from the delta of its output: accumulates its parameter gradients and
+// writes dinput (B, in), unless dinput is null (the first layer).
+static void layer_backward(const LayerRecord& r, float* dinput, float* grads, const float* delta,
+                           const float* input, const float* params, int B) {
+  switch (r.kind) {
+    case LAYER_DENSE:
+      dense_backward(dinput, grads + r.weight, grads + r.bias, delta, input, params + r.weight, B,
+                     r.in, r.out);
+      break;
+  }
+}
+
+void network_forward(const Network& net, float* output, const float* params, float* ws,
+                     const Batch& batch) {
+  int B = batch.size, L = net.n_layers;
+  gather_input(net, ws, batch);
+  const float* input = batch_input(net, ws, batch);
+  for (int l = 0; l < L; l++) {
+    const LayerRecord& r = net.layer[l];
+    float* act = ws + net.act_offset(l, B);
+    layer_forward(r, act, input, params, B);
+    if (l < L - 1) activation_forward(act, B, r.out, r.act, r.alpha);
+    input = act;
+  }
+  if (output != nullptr) {
+    const LayerRecord& r = net.last();
+    std::memcpy(output, input, sizeof(float) * B * r.out);
+    activation_forward(output, B, r.out, r.act, r.alpha);
+  }
+}
+
+double network_loss(const Network& net, float* ws, const BatchTargets& targets, int B,
                     bool with_grad) {
-  int L = net.layers(), K = net.outputs();
+  int L = net.n_layers, K = net.outputs();
   const float* logits = ws + net.act_offset(L - 1, B);
   float* delta = with_grad ? ws + net.delta_offset(L - 1, B) : nullptr;
-  switch (net.loss()) {
+  switch (net.loss) {
     case LOSS_CATEGORICAL_CROSSENTROPY:
       return softmax_crossentropy_loss(delta, logits, targets, B, K);
     case LOSS_BINARY_CROSSENTROPY:
@@ -66,7 +94,7 @@ double network_loss(const Network& net, float* ws, const Targets& targets, int B
     default: {
       const float* output = ws + net.output_offset(B);
       double loss = mse_loss(delta, output, targets, B, K);
-      if (delta != nullptr) activation_backward(delta, output, B, K, net.act(L - 1), net.alpha[L - 1]);
+      if (delta != nullptr) activation_backward(delta, output, B, K, net.last().act, net.last().alpha);
       return loss;
     }
   }
@@ -75,46 +103,87 @@ double network_loss(const Network& net, float* ws, const Targets& targets, int B
 void network_backward(const Network& net, float* grads, const float* params, float* ws,
                       const Batch& batch) {
   int B = batch.size;
-  for (int l = net.layers() - 1; l >= 0; l--) {
+  for (int l = net.n_layers - 1; l >= 0; l--) {
     const float* input = l == 0 ? batch_input(net, ws, batch) : ws + net.act_offset(l - 1, B);
     float* dinput = l == 0 ? nullptr : ws + net.delta_offset(l - 1, B);
-    dense_backward(dinput, grads + net.weight_offset(l), grads + net.bias_offset(l),
-                   ws + net.delta_offset(l, B), input, params + net.weight_offset(l), B, net.in(l),
-                   net.out(l));
-    if (l > 0) activation_backward(dinput, input, B, net.out(l - 1), net.act(l - 1), net.alpha[l - 1]);
+    layer_backward(net.layer[l], dinput, grads, ws + net.delta_offset(l, B), input, params, B);
+    if (l > 0) {
+      const LayerRecord& below = net.layer[l - 1];
+      activation_backward(dinput, input, B, below.out, below.act, below.alpha);
+    }
   }
 }
 
-long network_correct(const Network& net, const float* ws, const Targets& targets, int B) {
+long network_correct(const Network& net, const float* ws, const BatchTargets& targets, int B) {
   if (!net.fused_output()) return 0;
   // argmax and "> 0" on logits agree with argmax and "> 0.5" on softmax/sigmoid outputs.
-  return count_correct(ws + net.act_offset(net.layers() - 1, B), targets, B, net.outputs(),
-                       net.loss(), 0.0f);
+  return count_correct(ws + net.act_offset(net.n_layers - 1, B), targets, B, net.outputs(),
+                       net.loss, 0.0f);
 }
 
-int network_train_batches(const Network& net, float* params, float* grads, float* ws,
-                          const float* x, Targets targets, long n_samples, int batch_size,
-                          long first_batch, int n_batches, Optimizer& opt, BatchStats* stats,
-                          const int* stop) {
-  long n_params = net.param_count();
-  for (int i = 0; i < n_batches; i++) {
-    // Relaxed is enough: the flag only asks the loop to end early, it guards no other data.
-    if (stop != nullptr && __atomic_load_n(stop, __ATOMIC_RELAXED) != 0) return i;
-    long start = (first_batch + i) * batch_size;
-    int B = (int)(n_samples - start < batch_size ? n_samples - start : batch_size);
-    Batch batch{x, targets.rows, start, B};
-    targets.start = start;
+// The targets of the batch of B rows starting at `start`: labels copied into `labels` and
+// checked. Returns false, with the bad label recorded in *result, when one is out of range.
+static bool prepare_targets(BatchTargets* out, JobResult* result, const Network& net,
+                            const Targets& targets, int32_t* labels, const int* rows, long start,
+                            int B) {
+  if (targets.type != TARGET_DENSE) {
+    long value = 0;
+    int bad = gather_labels(labels, &value, targets, rows, start, B, net.outputs());
+    if (bad >= 0) {
+      result->status = JOB_BAD_LABEL;
+      result->sample = rows != nullptr ? rows[start + bad] : start + bad;
+      result->value = value;
+      return false;
+    }
+  }
+  *out = batch_targets(targets, labels, rows, start);
+  return true;
+}
+
+static bool stop_requested(const int* flag) {
+  // Relaxed is enough: the flag only asks the loop to end early, it guards no other data.
+  return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+}
+
+JobResult network_train_batches(const Network& net, float* params, float* grads, float* ws,
+                                int32_t* labels, const TrainRun& run, Optimizer& opt,
+                                double* stats, const int* stop, const int* teardown) {
+  long n_params = net.param_count;
+  JobResult result{JOB_DONE, 0, 0, 0};
+  for (int i = 0; i < run.n_batches; i++, result.completed = i) {
+    if (stop_requested(stop) || stop_requested(teardown)) {
+      result.status = JOB_STOPPED;
+      return result;
+    }
+    long start = (run.first_batch + i) * run.batch_size;
+    int B = (int)(run.n_samples - start < run.batch_size ? run.n_samples - start : run.batch_size);
+    long row_start = run.rows != nullptr ? start - run.rows_base : start;
+    Batch batch{run.x, run.rows, row_start, B};
+    BatchTargets targets;
+    if (!prepare_targets(&targets, &result, net, run.targets, labels, run.rows, row_start, B))
+      return result;
 
     std::memset(grads, 0, sizeof(float) * n_params);
     network_forward(net, net.fused_output() ? nullptr : ws + net.output_offset(B), params, ws,
                     batch);
     double loss = network_loss(net, ws, targets, B, true);
-    stats[i] = BatchStats{loss, (double)network_correct(net, ws, targets, B)};
-    if (!std::isfinite(loss)) return i;
+    double* s = stats + (long)i * kBatchStats;
+    s[STAT_LOSS] = loss;
+    s[STAT_CORRECT] = (double)network_correct(net, ws, targets, B);
+    if (!std::isfinite(loss)) {
+      result.status = JOB_NON_FINITE_LOSS;
+      return result;
+    }
     network_backward(net, grads, params, ws, batch);
+    // float32 can overflow where the double loss does not (inputs of 1e20 under mse): such a
+    // gradient would leave non-finite weights behind, so its batch is refused like a NaN loss.
+    if (!all_finite(grads, n_params)) {
+      result.status = JOB_NON_FINITE_GRADIENT;
+      return result;
+    }
     optimizer_step(params, grads, (int)n_params, opt);
   }
-  return n_batches;
+  return result;
 }
 
 void network_predict(const Network& net, float* out, const float* params, float* ws,
@@ -125,18 +194,22 @@ void network_predict(const Network& net, float* out, const float* params, float*
   }
 }
 
-BatchStats network_evaluate(const Network& net, const float* params, float* ws, const float* x,
-                            Targets targets, long n, int capacity) {
-  BatchStats total{0.0, 0.0};
+JobResult network_evaluate(const Network& net, double* totals, const float* params, float* ws,
+                           int32_t* labels, const float* x, const Targets& targets, long n,
+                           int capacity) {
+  JobResult result{JOB_DONE, 0, 0, 0};
+  double loss = 0.0, correct = 0.0;
   for (long start = 0; start < n; start += capacity) {
     int B = (int)(n - start < capacity ? n - start : capacity);
+    BatchTargets t;
+    if (!prepare_targets(&t, &result, net, targets, labels, nullptr, start, B)) return result;
     network_forward(net, net.fused_output() ? nullptr : ws + net.output_offset(B), params, ws,
                     Batch{x, nullptr, start, B});
-    targets.start = start;
     // Every loss is a mean over rows of equal width, so weighting by rows gives the full mean.
-    total.loss += network_loss(net, ws, targets, B, false) * B;
-    total.correct += (double)network_correct(net, ws, targets, B);
+    loss += network_loss(net, ws, t, B, false) * B;
+    correct += (double)network_correct(net, ws, t, B);
   }
-  total.loss /= (double)n;
-  return total;
+  totals[STAT_LOSS] = loss / (double)n;
+  totals[STAT_CORRECT] = correct;
+  return result;
 }

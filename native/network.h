@@ -1,41 +1,56 @@
-// A sequential stack of dense layers run over caller-owned memory: parameters, gradients and a
-// workspace (activations and deltas) are all borrowed, so nothing here allocates.
+// A sequential stack of layers run over caller-owned memory: parameters, gradients and a
+// workspace (activations and deltas) are all borrowed, so nothing here allocates. The network's
+// description (the plan) is owned by the binding and never changes while a job reads it.
 #pragma once
 
 #include "loss.h"
 #include "optimizer.h"
 
-// The network's shape, read from an Int32Array borrowed from JS:
-//   spec = [loss, n_layers, input_size, out_0, act_0, out_1, act_1, ...]
-// plus one leakyRelu slope per layer in `alpha`.
-struct Network {
-  const int* spec;
-  const float* alpha;
-
-  int loss() const { return spec[0]; }
-  int layers() const { return spec[1]; }
-  int in(int l) const { return l == 0 ? spec[2] : spec[3 + 2 * (l - 1)]; }
-  int out(int l) const { return spec[3 + 2 * l]; }
-  int act(int l) const { return spec[4 + 2 * l]; }
-  int inputs() const { return spec[2]; }
-  int outputs() const { return out(layers() - 1); }
-  // The last activation is folded into the loss (softmax/sigmoid cross-entropy from logits).
-  bool fused_output() const { return loss() != LOSS_MSE; }
-
-  // Parameters, PyTorch state_dict order: W_0 (out_0, in_0), b_0 (out_0), W_1, b_1, ...
-  long weight_offset(int l) const;
-  long bias_offset(int l) const { return weight_offset(l) + (long)out(l) * in(l); }
-  long param_count() const { return weight_offset(layers()); }
-
-  // Workspace for batches of up to B rows, in floats:
-  //   [input (B, in_0)] [act_0 (B, out_0)] [delta_0 (B, out_0)] ... [output (B, out_last)]
-  // act_l holds the layer's activated output, except for the last layer, whose act holds the
-  // pre-activation (logits) and whose activated output goes to `output`.
-  long act_offset(int l, int B) const;
-  long delta_offset(int l, int B) const { return act_offset(l, B) + (long)B * out(l); }
-  long output_offset(int B) const { return act_offset(layers(), B); }
-  long workspace_size(int B) const { return output_offset(B) + (long)B * outputs(); }
+enum LayerKind {
+  LAYER_DENSE = 0,
 };
+constexpr int kLayerKindCount = 1;
+
+// One layer as the plan records it: its shape and where its numbers live, all in floats.
+// The workspace for batches of B rows holds, per layer, an act block at B·act_row and a delta
+// block right after it, each (B, out). The last layer's act block holds the pre-activation
+// (logits); the activated network output goes to the output block at B·Network::output_row.
+struct LayerRecord {
+  int kind;      // LayerKind
+  int in;        // input features
+  int out;       // output features
+  int act;       // Activation applied to the output
+  float alpha;   // leakyRelu slope
+  long weight;   // offset of W (out, in) in params and grads
+  long bias;     // offset of b (out,)
+  long act_row;  // act block at B·act_row; delta block at B·(act_row + out)
+};
+
+struct Network {
+  int loss;                    // Loss
+  int inputs;                  // in_0
+  int n_layers;
+  const LayerRecord* layer;    // (n_layers,)
+  long param_count;
+  long output_row;             // output block at B·output_row; the input block is at 0
+  long workspace_row;          // workspace floats per batch row
+
+  const LayerRecord& last() const { return layer[n_layers - 1]; }
+  int outputs() const { return last().out; }
+  // The last activation is folded into the loss (softmax/sigmoid cross-entropy from logits).
+  bool fused_output() const { return loss != LOSS_MSE; }
+  long act_offset(int l, int B) const { return (long)B * layer[l].act_row; }
+  long delta_offset(int l, int B) const { return (long)B * (layer[l].act_row + layer[l].out); }
+  long output_offset(int B) const { return (long)B * output_row; }
+  long workspace_size(int B) const { return (long)B * workspace_row; }
+};
+
+// Fills every offset of layers (n,) from the shapes (kind, in, out), and returns the totals:
+// parameters in PyTorch state_dict order W_0, b_0, W_1, …; the workspace as
+//   [input (B, in_0)] [act_0 (B, out_0)] [delta_0 (B, out_0)] … [output (B, out_last)].
+// The binding computes this once per plan and checks the caller's offsets against it.
+void network_offsets(LayerRecord* layers, int n, int inputs, long* param_count, long* output_row,
+                     long* workspace_row);
 
 // The rows of one batch, read in place from the user's (N, in_0) inputs.
 struct Batch {
@@ -52,38 +67,66 @@ void network_forward(const Network& net, float* output, const float* params, flo
 
 // Loss of the last forward pass. With `with_grad`, also writes ∂L/∂(last pre-activation) into
 // the last layer's delta. For mse the forward pass must have written the workspace's output.
-double network_loss(const Network& net, float* ws, const Targets& targets, int B, bool with_grad);
+double network_loss(const Network& net, float* ws, const BatchTargets& targets, int B,
+                    bool with_grad);
 
 // Backpropagates the last layer's delta through every layer, accumulating into grads.
 void network_backward(const Network& net, float* grads, const float* params, float* ws,
                       const Batch& batch);
 
 // Correct predictions of the last forward pass (see count_correct); 0 for mse.
-long network_correct(const Network& net, const float* ws, const Targets& targets, int B);
+long network_correct(const Network& net, const float* ws, const BatchTargets& targets, int B);
 
-// Per-batch statistics written by the multi-batch loops.
-struct BatchStats {
-  double loss;
-  double correct;
+// What a multi-batch loop writes per batch, in doubles: the named slots of one batch's stats.
+enum BatchStat { STAT_LOSS = 0, STAT_CORRECT, kBatchStats };
+
+// How a run of batches ended. A batch that fails is not applied.
+enum JobStatus {
+  JOB_DONE = 0,               // every batch ran
+  JOB_STOPPED = 1,            // the stop flag was set; `completed` batches ran
+  JOB_NON_FINITE_LOSS = 2,    // batch `completed` had a NaN/±Infinity loss (its stats hold it)
+  JOB_NON_FINITE_GRADIENT = 3,// batch `completed` had a finite loss but a NaN/±Infinity gradient
+  JOB_BAD_LABEL = 4,          // batch `completed` read a class label out of [0, outputs)
+};
+constexpr int kJobStatusCount = 5;
+
+struct JobResult {
+  int status;      // JobStatus
+  int completed;   // batches applied
+  long sample;     // JOB_BAD_LABEL: the sample whose label was bad
+  long value;      // JOB_BAD_LABEL: the label read
+};
+
+// A run of training batches: `batch_size` rows of the sample order (rows, or 0..n-1 when rows
+// is null) starting at batch number `first_batch`; the last one may be shorter.
+struct TrainRun {
+  const float* x;          // (n_samples, in_0)
+  Targets targets;
+  const int* rows;         // sample order of these batches or null; indices already checked
+  long rows_base;          // the position in the sample order of rows[0]
+  long n_samples;
+  int batch_size;
+  long first_batch;
+  int n_batches;
 };
 
 // The fused training loop: for every batch, zero grads → forward → loss → backward → update.
-// Batches are `batch_size` rows of the sample order (rows, or 0..n-1 when rows is null),
-// starting at batch number `first_batch`; the last one may be shorter. Stops before updating
-// on a batch whose loss is not finite (its stats are written), and before starting a batch
-// once *stop is non-zero (set from another thread to cancel; may be null).
-// Returns how many batches were completed.
-// stats: (n_batches,)
-int network_train_batches(const Network& net, float* params, float* grads, float* ws,
-                          const float* x, Targets targets, long n_samples, int batch_size,
-                          long first_batch, int n_batches, Optimizer& opt, BatchStats* stats,
-                          const int* stop);
+// Stops before starting a batch once *stop or *teardown is non-zero (set from another thread;
+// either may be null).
+// labels: (batch_size,) scratch for the batch's copied class labels
+// stats:  (n_batches, kBatchStats)
+JobResult network_train_batches(const Network& net, float* params, float* grads, float* ws,
+                                int32_t* labels, const TrainRun& run, Optimizer& opt,
+                                double* stats, const int* stop, const int* teardown);
 
 // Forward over all n samples in chunks of `capacity` rows.
 // out: (n, outputs)
 void network_predict(const Network& net, float* out, const float* params, float* ws,
                      const float* x, long n, int capacity);
 
-// Mean loss and total correct count over all n samples in chunks of `capacity` rows.
-BatchStats network_evaluate(const Network& net, const float* params, float* ws, const float* x,
-                            Targets targets, long n, int capacity);
+// Mean loss and total correct count over all n samples in chunks of `capacity` rows; stops at
+// the first class label out of range (result.status JOB_BAD_LABEL).
+// labels: (capacity,) scratch; totals: (kBatchStats,)
+JobResult network_evaluate(const Network& net, double* totals, const float* params, float* ws,
+                           int32_t* labels, const float* x, const Targets& targets, long n,
+                           int capacity);

@@ -1,0 +1,53 @@
+// A run of training batches as the binding hands it to network_train_batches: everything the
+// loop reads that the main thread could change (the plan, the sample order of these batches,
+// the hyper-parameters, the labels of the batch being trained) is a copy owned here.
+#pragma once
+
+#include <napi.h>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "binding_model.h"
+
+namespace binding {
+
+// Stats written by the training entry points: a header, then kBatchStats doubles per batch.
+enum StatsHeader { HEADER_STATUS = 0, HEADER_COMPLETED, HEADER_SAMPLE, HEADER_VALUE, kStatsHeader };
+
+constexpr int kHyperCapacity = 8;
+
+struct TrainJob {
+  std::shared_ptr<const Plan> plan;
+  ModelMemory memory;
+  TrainRun run;
+  std::vector<int> rows;          // the sample order of these batches only, checked
+  std::vector<int32_t> labels;    // (batch_size,) scratch for one batch's copied labels
+  std::array<double, kHyperCapacity> hyper;
+  Optimizer opt;
+  double* stats;                  // (kStatsHeader + n_batches · kBatchStats,)
+
+  // Runs the batches and writes the header; stop/teardown as for network_train_batches.
+  void run_batches(const int* stop, const int* teardown);
+};
+
+// The user's targets for n samples (float rows or class labels of any integer kind); their
+// buffer goes to *buffer.
+Targets targets(Napi::Env env, napi_value v, const Network& net, long n, napi_value* buffer);
+
+// Reads (x, y, rows, batchSize, firstBatch, batchCount, step, stats) from info[0..7].
+// `values` receives the arrays it borrows (x, y, stats), for a job to pin.
+std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model& model,
+                                    std::vector<napi_value>* values);
+
+// Queues the job on the libuv thread pool; `control` (Int32Array) element 0, once non-zero,
+// stops it before its next batch. The promise resolves (to undefined) when the job ends; the
+// outcome is in the stats header.
+// `borrowed` are x, y and stats' buffers, pinned here; `model_buffers` were pinned when the
+// model bound them and are referenced for the job's length (a new workspace may replace one).
+Napi::Promise queue_train_job(Napi::Env env, std::unique_ptr<TrainJob> job,
+                              std::vector<napi_value> borrowed,
+                              const std::vector<napi_value>& model_buffers, napi_value control);
+
+}  // namespace binding
