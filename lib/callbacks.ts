@@ -1,6 +1,6 @@
 // Keras-style training callbacks. Epochs and batches are 0-based, as in Keras; a callback may
 // return a Promise, which fit awaits before it goes on.
-import { invalid, knownKeys, plainObject } from './validate';
+import { invalid, readArray, readOptions } from './validate';
 
 export interface BatchLogs {
   loss: number;
@@ -42,14 +42,23 @@ export interface Callbacks {
 
 const CALLBACK_NAMES = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
 
-/** fit's `callbacks` option (one object or a list) as a list, with every entry checked. */
+/**
+ * fit's `callbacks` option (one object or a list) as a list of plain callback objects. Each
+ * method is read once, checked, and bound to its object here, so a getter cannot swap it for a
+ * non-function halfway through training.
+ */
 export function toCallbackList(value: unknown): Callbacks[] {
-  const list: unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  list.forEach((c, i) => {
+  const list: unknown[] = value === undefined ? [] : (readArray(value) ?? [value]);
+  return list.map((c, i) => {
     const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    const o = plainObject(name, c);
-    knownKeys(name, o, CALLBACK_NAMES);
-    for (const key of Object.keys(o)) if (typeof o[key] !== 'function') throw invalid(`${name}.${key}`, 'function', o[key]);
+    const o = readOptions(name, c, CALLBACK_NAMES);
+    const bound: Record<string, (...args: never[]) => unknown> = {};
+    for (const key of CALLBACK_NAMES) {
+      const method = o[key];
+      if (method === undefined) continue;
+      if (typeof method !== 'function') throw invalid(`${name}.${key}`, 'function', method);
+      bound[key] = (...args: never[]) => Reflect.apply(method, c, args) as unknown;
+    }
+    return bound as Callbacks;
   });
-  return list as Callbacks[];
 }

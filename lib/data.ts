@@ -1,29 +1,27 @@
 // Turning user data into what the backends read. Float32Array inputs and targets (and integer
-// typed arrays of class labels) are used in place; number[][] / number[] are converted once,
-// the one copying path.
+// typed arrays of class labels) are used in place, through fresh views of their memory built
+// from the engine's own getters (lib/typed-arrays.ts), so an overridden `buffer` or `length`
+// cannot mislead a check; number[][] / number[] are converted once, the one copying path.
 import type { Backend } from './backend';
 import { InvalidArgumentError, ShapeError } from './errors';
 import { LOSS_CATEGORICAL_CROSSENTROPY } from './layout';
 import type { TargetArray } from './native';
-import { describe, invalid, notDetached } from './validate';
+import { kindIn, ownView } from './typed-arrays';
+import { describe, invalid, readArray } from './validate';
 
 export type InputData = Float32Array | ArrayLike<ArrayLike<number>>;
 export type LabelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 export type TargetData = Float32Array | LabelArray | ArrayLike<ArrayLike<number>> | ArrayLike<number>;
 
-function isLabelArray(value: unknown): value is LabelArray {
-  return (
-    value instanceof Uint8Array || value instanceof Int8Array || value instanceof Uint16Array ||
-    value instanceof Int16Array || value instanceof Uint32Array || value instanceof Int32Array
-  );
-}
+const LABEL_KINDS = ['Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array'] as const;
 
-function rowsToFloat32(name: string, rows: ArrayLike<unknown>, width: number): Float32Array {
+/** number[][] (each row read once) → a (rows × width) Float32Array. */
+function rowsToFloat32(name: string, rows: readonly unknown[], width: number): Float32Array {
   const out = new Float32Array(rows.length * width);
   for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as ArrayLike<number> | undefined;
-    if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length !== width) {
-      throw new ShapeError(`Expected ${name}[${r}] to be an array of ${width} numbers but received ${describe(row)}`);
+    const row = readArray(rows[r]) ?? (ArrayBuffer.isView(rows[r]) ? Array.from(rows[r] as ArrayLike<number>) : undefined);
+    if (row === undefined || row.length !== width) {
+      throw new ShapeError(`Expected ${name}[${r}] to be an array of ${width} numbers but received ${describe(rows[r])}`);
     }
     for (let c = 0; c < width; c++) {
       const v = row[c];
@@ -37,11 +35,11 @@ function rowsToFloat32(name: string, rows: ArrayLike<unknown>, width: number): F
 /** x as a (samples × inputSize) Float32Array. */
 export function toInputs(name: string, x: unknown, inputSize: number): Float32Array {
   let data: Float32Array;
-  if (x instanceof Float32Array) {
-    notDetached(name, x);
-    data = x;
-  } else if (Array.isArray(x)) {
-    data = rowsToFloat32(name, x, inputSize);
+  const rows = readArray(x);
+  if (kindIn(x, ['Float32Array']) !== undefined) {
+    data = ownView(name, x as Float32Array, 'Float32Array');
+  } else if (rows !== undefined) {
+    data = rowsToFloat32(name, rows, inputSize);
   } else {
     throw invalid(name, 'Float32Array (samples × inputSize, row-major) or number[][]', x);
   }
@@ -58,38 +56,40 @@ export function toInputs(name: string, x: unknown, inputSize: number): Float32Ar
 /** y as float32 rows (samples × outputs), or integer class labels for categorical cross-entropy. */
 export function toTargets(name: string, y: unknown, samples: number, outputs: number, loss: number): TargetArray {
   const labelsAllowed = loss === LOSS_CATEGORICAL_CROSSENTROPY;
-  if (y instanceof Float32Array) {
-    notDetached(name, y);
-    if (y.length !== samples * outputs) {
+  if (kindIn(y, ['Float32Array']) !== undefined) {
+    const rows = ownView(name, y as Float32Array, 'Float32Array');
+    if (rows.length !== samples * outputs) {
       throw new ShapeError(
         `Expected ${name} to hold ${samples} samples × ${outputs} outputs = ${samples * outputs} values ` +
-          `but received ${describe(y)} (${y.length / outputs} samples)`,
+          `but received ${describe(rows)} (${rows.length / outputs} samples)`,
       );
     }
-    return y;
+    return rows;
   }
-  if (isLabelArray(y)) {
-    notDetached(name, y);
+  const labelKind = kindIn(y, LABEL_KINDS);
+  if (labelKind !== undefined) {
+    const labels: LabelArray = ownView(name, y as LabelArray, labelKind);
     if (!labelsAllowed) {
-      throw invalid(name, `Float32Array of targets (integer class labels need loss 'categoricalCrossentropy')`, y);
+      throw invalid(name, `Float32Array of targets (integer class labels need loss 'categoricalCrossentropy')`, labels);
     }
-    if (y.length !== samples) {
-      throw new ShapeError(`Expected ${name} to hold ${samples} class labels (one per sample) but received ${describe(y)}`);
+    if (labels.length !== samples) {
+      throw new ShapeError(`Expected ${name} to hold ${samples} class labels (one per sample) but received ${describe(labels)}`);
     }
-    checkLabels(name, y, outputs);
-    return y;
+    checkLabels(name, labels, outputs);
+    return labels;
   }
-  if (Array.isArray(y)) {
-    if (y.length > 0 && typeof y[0] === 'number') {
+  const list = readArray(y);
+  if (list !== undefined) {
+    if (list.length > 0 && typeof list[0] === 'number') {
       if (labelsAllowed) {
-        const labels = Int32Array.from(y as number[]);
-        if (labels.some((v, i) => v !== y[i])) throw invalid(name, 'integer class labels', y);
+        const labels = Int32Array.from(list as number[]);
+        if (labels.some((v, i) => v !== list[i])) throw invalid(name, 'integer class labels', y);
         return toTargets(name, labels, samples, outputs, loss);
       }
       if (outputs !== 1) throw invalid(name, `number[][] with ${outputs} values per row`, y);
-      return toTargets(name, rowsToFloat32(name, (y as number[]).map((v) => [v]), 1), samples, outputs, loss);
+      return toTargets(name, rowsToFloat32(name, list.map((v) => [v]), 1), samples, outputs, loss);
     }
-    return toTargets(name, rowsToFloat32(name, y, outputs), samples, outputs, loss);
+    return toTargets(name, rowsToFloat32(name, list, outputs), samples, outputs, loss);
   }
   throw invalid(name, 'Float32Array (samples × outputs), an integer typed array of class labels, or number[][]', y);
 }

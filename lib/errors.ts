@@ -38,20 +38,27 @@ export class NotCompiledError extends BlastrainError {
   }
 }
 
-/** The loss became NaN or infinite during training; the failing batch was not applied. */
+/**
+ * The loss became NaN or infinite during training, or the loss stayed finite but the gradient
+ * did not (float32 overflow, e.g. inputs around 1e20); the failing batch was not applied.
+ */
 export class NonFiniteLossError extends BlastrainError {
   readonly loss: number;
+  /** What was not finite: the loss, or (with a finite loss) the gradient. */
+  readonly quantity: 'loss' | 'gradient';
   /** 1-based epoch and batch of fit(); undefined for trainStep. */
   readonly epoch: number | undefined;
   readonly batch: number | undefined;
-  constructor(loss: number, epoch?: number, batch?: number) {
+  constructor(loss: number, epoch?: number, batch?: number, quantity: 'loss' | 'gradient' = 'loss') {
     const where = epoch === undefined ? 'in trainStep' : `at epoch ${epoch}, batch ${batch}`;
+    const what = quantity === 'loss' ? `Loss became ${loss}` : `The gradient overflowed float32 (the loss was ${loss})`;
     super(
       'ERR_BLASTRAIN_NON_FINITE_LOSS',
-      `Loss became ${loss} ${where}; training stopped before applying that batch. ` +
+      `${what} ${where}; training stopped before applying that batch. ` +
         'Lower the learning rate, scale the inputs, or check the data for outliers.',
     );
     this.loss = loss;
+    this.quantity = quantity;
     this.epoch = epoch;
     this.batch = batch;
   }
@@ -82,10 +89,42 @@ export class AbortError extends BlastrainError {
   }
 }
 
+/** A buffer of a kind that a running job cannot safely borrow (a resizable ArrayBuffer). */
+export class UnsupportedBufferError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_UNSUPPORTED_BUFFER', message);
+  }
+}
+
+/** An allocation the call needs (a workspace, an output) is larger than memory or a Float32Array allows. */
+export class OutOfMemoryError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_OUT_OF_MEMORY', message);
+  }
+}
+
 /** The native addon could not be loaded. */
 export class NativeLoadError extends BlastrainError {
   constructor(message: string, options?: { cause: unknown }) {
     super('ERR_BLASTRAIN_NATIVE_LOAD', message);
     if (options) this.cause = options.cause;
   }
+}
+
+const NATIVE_ERRORS: Record<string, new (message: string) => BlastrainError> = {
+  ERR_BLASTRAIN_INVALID_ARGUMENT: InvalidArgumentError,
+  ERR_BLASTRAIN_SHAPE: ShapeError,
+  ERR_BLASTRAIN_DETACHED_BUFFER: DetachedBufferError,
+  ERR_BLASTRAIN_UNSUPPORTED_BUFFER: UnsupportedBufferError,
+};
+
+/**
+ * The addon throws plain errors carrying one of the codes above (native/binding_args.h); this
+ * gives them their class, so no untyped error reaches a user. Anything else is rethrown as is.
+ */
+export function fromNative(error: unknown): unknown {
+  if (error instanceof BlastrainError || !(error instanceof Error)) return error;
+  const code = (error as Error & { code?: unknown }).code;
+  const Class = typeof code === 'string' ? NATIVE_ERRORS[code] : undefined;
+  return Class === undefined ? error : new Class(error.message);
 }

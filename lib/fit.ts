@@ -1,9 +1,13 @@
 // The fit loop: epochs of mini-batches run in chunks through Backend.trainBatchesAsync (off the
 // main thread on the native backend), with callbacks, progress output, cancellation and the
 // non-finite-loss stop between chunks.
-import type { Backend, NetworkMemory } from './backend';
+import type { Backend } from './backend';
 import type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
-import { AbortError, NonFiniteLossError } from './errors';
+import { AbortError, InvalidArgumentError, NonFiniteLossError, type BlastrainError } from './errors';
+import {
+  BATCH_CORRECT, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
+  STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
+} from './job';
 import type { TargetArray } from './native';
 import type { Optimizer } from './optim/optimizer';
 import type { Progress } from './progress';
@@ -11,13 +15,14 @@ import type { Random } from './random';
 
 export interface FitRun {
   backend: Backend;
-  memory: NetworkMemory;
   inputs: Float32Array;
   targets: TargetArray;
   samples: number;
   batchSize: number;
   epochs: number;
   shuffle: boolean;
+  /** Values per target row (the model's outputs). */
+  outputs: number;
   optimizer: Optimizer;
   random: Random;
   callbacks: readonly Callbacks[];
@@ -27,6 +32,36 @@ export interface FitRun {
   accuracy(correct: number, rows: number): number | undefined;
   /** model.stopTraining, read between chunks. */
   stopRequested(): boolean;
+  /** Clears the gradients a refused batch left behind. */
+  zeroGrads(): void;
+}
+
+/**
+ * How a run of batches ended, from its stats header: the batches applied, and the typed error
+ * for a batch that was refused (1-based epoch and batch numbers when fit ran it).
+ */
+export function trainOutcome(
+  stats: Float64Array, outputs: number, epoch?: number, firstBatch = 0,
+): { completed: number; error: BlastrainError | undefined } {
+  const completed = stats[STATS_COMPLETED] as number;
+  const loss = stats[STATS_HEADER + completed * BATCH_STATS + BATCH_LOSS] as number;
+  const batch = epoch === undefined ? undefined : firstBatch + completed + 1;
+  switch (stats[STATS_STATUS]) {
+    case JOB_NON_FINITE_LOSS:
+      return { completed, error: new NonFiniteLossError(loss, epoch, batch) };
+    case JOB_NON_FINITE_GRADIENT:
+      return { completed, error: new NonFiniteLossError(loss, epoch, batch, 'gradient') };
+    case JOB_BAD_LABEL:
+      return {
+        completed,
+        error: new InvalidArgumentError(
+          `Expected class labels in [0, ${outputs - 1}] for y but received ${stats[STATS_VALUE]} at sample ` +
+            `${stats[STATS_SAMPLE]} when training read it (the labels changed after fit checked them); that batch was not applied`,
+        ),
+      };
+    default:
+      return { completed, error: undefined };
+  }
 }
 
 /** Sizes chunks so each runs about `target` ms, from the time per batch seen so far. */
@@ -55,10 +90,10 @@ async function each(callbacks: readonly Callbacks[], call: (c: Callbacks) => voi
 }
 
 export async function runFit(run: FitRun): Promise<History> {
-  const { backend, memory, inputs, targets, samples, batchSize, optimizer, callbacks, signal, progress } = run;
+  const { backend, inputs, targets, samples, batchSize, optimizer, callbacks, signal, progress } = run;
   const batches = Math.ceil(samples / batchSize);
   const order = run.shuffle ? Int32Array.from({ length: samples }, (_, i) => i) : null;
-  const stats = new Float64Array(2 * batches);
+  const stats = statsFor(batches);
   const control = new Int32Array(1);
   const sizer = new ChunkSizer(backend.chunkMilliseconds);
   const history: History = { epoch: [], loss: [] };
@@ -88,27 +123,30 @@ export async function runFit(run: FitRun): Promise<History> {
         checkAborted();
         const count = sizer.next(batches - done);
         const started = performance.now();
-        const completed = await backend.trainBatchesAsync(memory, inputs, targets, order, batchSize, done, count, optimizer, stats, control);
+        const job = { x: inputs, y: targets, rows: order, batchSize, firstBatch: done, batchCount: count, step: optimizer.stepCount };
+        await backend.trainAsync(job, stats, control);
+        const { completed, error } = trainOutcome(stats, run.outputs, epoch + 1, done);
         sizer.record(completed, performance.now() - started);
         optimizer.advance(completed);
         for (let i = 0; i < completed; i++) {
           const rows = Math.min(batchSize, samples - (done + i) * batchSize);
-          lossSum += (stats[2 * i] as number) * rows;
-          correct += stats[2 * i + 1] as number;
+          const at = STATS_HEADER + i * BATCH_STATS;
+          lossSum += (stats[at + BATCH_LOSS] as number) * rows;
+          correct += stats[at + BATCH_CORRECT] as number;
           rowsSeen += rows;
           if (batchListeners.length > 0) {
-            const logs: BatchLogs = { loss: stats[2 * i] as number, size: rows };
-            const accuracy = run.accuracy(stats[2 * i + 1] as number, rows);
+            const logs: BatchLogs = { loss: stats[at + BATCH_LOSS] as number, size: rows };
+            const accuracy = run.accuracy(stats[at + BATCH_CORRECT] as number, rows);
             if (accuracy !== undefined) logs.accuracy = accuracy;
             await each(batchListeners, (c) => c.onBatchEnd?.(done + i, logs));
           }
         }
         done += completed;
-        if (completed < count) {
-          checkAborted();
-          memory.grads.fill(0);
-          throw new NonFiniteLossError(stats[2 * completed] as number, epoch + 1, done + 1);
+        if (error !== undefined) {
+          run.zeroGrads();
+          throw error;
         }
+        if (completed < count) checkAborted(); // stopped early: by the signal or by stopTraining
         progress?.batchesDone(epoch, done, epochLogs(run, lossSum, correct, rowsSeen));
       }
       if (rowsSeen === 0) break; // stopTraining was set before this epoch ran a batch

@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from './errors';
 import { ACTIVATIONS, type ActivationName, type LayerShape } from './layout';
 import type { Random } from './random';
-import { finiteNumber, knownKeys, oneOf, plainObject, positiveInteger } from './validate';
+import { finiteNumber, oneOf, positiveInteger, readOptions } from './validate';
 
 export interface DenseOptions {
   /** Default 'linear'. */
@@ -28,8 +28,7 @@ export class Dense implements LayerShape {
 
   constructor(units: number, options: DenseOptions = {}) {
     this.units = positiveInteger('units', units);
-    const o = plainObject('Dense options', options);
-    knownKeys('Dense options', o, ['activation', 'leakyReluAlpha']);
+    const o = readOptions('Dense options', options, ['activation', 'leakyReluAlpha']);
     this.activation = oneOf('activation', o.activation ?? 'linear', ACTIVATIONS);
     this.leakyReluAlpha = finiteNumber('leakyReluAlpha', o.leakyReluAlpha ?? 0.01, 0);
   }

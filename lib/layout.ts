@@ -1,6 +1,6 @@
 // The network's shape and where everything lives in its flat buffers. Mirrors native/network.h
-// (the codes below are native/activation.h and native/loss.h's enums): both backends read the
-// same spec and the same layout.
+// (the codes below are native/activation.h and native/loss.h's enums, checked against the
+// addon's `constants` by test/constants.test.ts): both backends read the same layout.
 
 export const ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'softmax'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -19,40 +19,88 @@ export const ACT_SIGMOID = 3;
 export const ACT_TANH = 4;
 export const ACT_SOFTMAX = 5;
 
+/** Layer kinds (native/network.h LayerKind); Dense is the only one so far. */
+export const LAYER_DENSE = 0;
+
 export interface LayerShape {
   readonly units: number;
   readonly activation: ActivationName;
   readonly leakyReluAlpha: number;
 }
 
+/** One layer as native code receives it (native/network.h LayerRecord); offsets in floats. */
+export interface LayerPlan {
+  readonly kind: number;
+  readonly units: number;
+  readonly activation: number;
+  readonly alpha: number;
+  readonly weightOffset: number;
+  readonly biasOffset: number;
+  /** The layer's act block starts at B·actRow in a workspace for B rows; its delta block follows. */
+  readonly actRow: number;
+}
+
+/** The whole network as native code receives it, once per model (and again after compile). */
+export interface Plan {
+  readonly loss: number;
+  readonly inputSize: number;
+  readonly paramCount: number;
+  readonly outputRow: number;
+  readonly workspaceRow: number;
+  readonly layers: readonly LayerPlan[];
+}
+
 /**
- * spec = [loss, nLayers, inputSize, out_0, act_0, out_1, act_1, ...]; alpha = leakyRelu slopes.
+ * The network's shape and where everything lives in its flat buffers, computed once; immutable.
  * Offsets are in floats. Parameters come in PyTorch state_dict order: W_0 (out×in), b_0, W_1, …
  * The workspace for batches of B rows is
  *   [input (B, in_0)] [act_0 (B, out_0)] [delta_0 (B, out_0)] … [output (B, outputs)],
- * where the last layer's act block holds its pre-activation (logits).
+ * where the last layer's act block holds its pre-activation (logits). Native code checks every
+ * offset of `plan` against its own computation (native/network.cpp network_offsets).
  */
 export class Layout {
-  readonly spec: Int32Array;
-  readonly alpha: Float32Array;
   readonly inputSize: number;
+  readonly loss: number;
   readonly sizes: readonly number[];
   readonly activations: readonly number[];
+  readonly alphas: readonly number[];
   readonly paramCount: number;
+  readonly plan: Plan;
+  private readonly shapes: readonly LayerShape[];
   private readonly weightOffsets: number[] = [];
+  private readonly actRows: number[] = [];
+  private readonly outputRow: number;
 
   constructor(inputSize: number, layers: readonly LayerShape[], loss = LOSS_MSE) {
     this.inputSize = inputSize;
+    this.loss = loss;
+    this.shapes = layers;
     this.sizes = layers.map((l) => l.units);
     this.activations = layers.map((l) => ACTIVATIONS.indexOf(l.activation));
-    this.spec = Int32Array.from([loss, layers.length, inputSize, ...layers.flatMap((_, l) => [this.sizes[l] as number, this.activations[l] as number])]);
-    this.alpha = Float32Array.from(layers.map((l) => l.leakyReluAlpha));
+    // Native code holds the slope as a float; the TypeScript twin uses the same rounded value.
+    this.alphas = layers.map((l) => Math.fround(l.leakyReluAlpha));
     let offset = 0;
+    let row = inputSize;
     for (let l = 0; l < layers.length; l++) {
       this.weightOffsets.push(offset);
       offset += this.outOf(l) * (this.inOf(l) + 1);
+      this.actRows.push(row);
+      row += 2 * this.outOf(l);
     }
     this.paramCount = offset;
+    this.outputRow = row;
+    this.plan = {
+      loss, inputSize, paramCount: offset, outputRow: row, workspaceRow: row + this.outputs,
+      layers: layers.map((_, l) => ({
+        kind: LAYER_DENSE, units: this.outOf(l), activation: this.actOf(l), alpha: this.alphaOf(l),
+        weightOffset: this.weightOffset(l), biasOffset: this.biasOffset(l), actRow: this.actRows[l] as number,
+      })),
+    };
+  }
+
+  /** The same network with another loss (compile sets it). */
+  withLoss(loss: number): Layout {
+    return new Layout(this.inputSize, this.shapes, loss);
   }
 
   get layers(): number {
@@ -60,12 +108,6 @@ export class Layout {
   }
   get outputs(): number {
     return this.outOf(this.layers - 1);
-  }
-  get loss(): number {
-    return this.spec[0] as number;
-  }
-  set loss(code: number) {
-    this.spec[0] = code;
   }
   /** The last activation is folded into the loss (softmax/sigmoid cross-entropy from logits). */
   get fusedOutput(): boolean {
@@ -82,7 +124,7 @@ export class Layout {
     return this.activations[l] as number;
   }
   alphaOf(l: number): number {
-    return this.alpha[l] as number;
+    return this.alphas[l] as number;
   }
 
   weightOffset(l: number): number {
@@ -93,9 +135,7 @@ export class Layout {
   }
 
   actOffset(l: number, B: number): number {
-    let offset = B * this.inputSize;
-    for (let i = 0; i < l; i++) offset += 2 * B * this.outOf(i);
-    return offset;
+    return B * (l < this.layers ? (this.actRows[l] as number) : this.outputRow);
   }
   deltaOffset(l: number, B: number): number {
     return this.actOffset(l, B) + B * this.outOf(l);

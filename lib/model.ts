@@ -1,13 +1,15 @@
 // Sequential: a stack of Dense layers over one flat parameter vector. The training loop is
 // exposed step by step (forward, backward, optimizer.step, zeroGrad) and fused (trainStep, fit).
-import { markAsUntransferable } from 'node:worker_threads';
-import type { Backend, BatchRef, NetworkMemory } from './backend';
+import type { Backend, BatchRef } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './callbacks';
 import { checkFinite, nonFiniteError, toInputs, toTargets, type InputData, type TargetData } from './data';
-import { InvalidArgumentError, ModelBusyError, NonFiniteLossError, NotCompiledError, StateError } from './errors';
-import { runFit } from './fit';
+import {
+  InvalidArgumentError, ModelBusyError, NotCompiledError, OutOfMemoryError, StateError,
+} from './errors';
+import { runFit, trainOutcome } from './fit';
+import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_LOSS, statsFor } from './job';
 import { Dense } from './layers';
 import {
   LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
@@ -16,7 +18,7 @@ import type { TargetArray } from './native';
 import { Optimizer } from './optim/optimizer';
 import { Progress } from './progress';
 import { Random } from './random';
-import { boolean, invalid, knownKeys, oneOf, plainObject, positiveInteger } from './validate';
+import { boolean, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
 
 export interface SequentialOptions {
   /** Features per sample. */
@@ -73,41 +75,41 @@ export class Sequential {
   readonly grads: Float32Array;
   readonly backend: 'native' | 'js';
   private readonly ops: Backend;
-  private readonly layout: Layout;
+  private layout: Layout;
   private readonly random: Random;
   private workspace = new Float32Array(0);
   private capacity = 0;
   private compiled: { loss: LossName; optimizer: Optimizer } | undefined;
   private lastForward: BatchRef | undefined;
-  private readonly stepStats = new Float64Array(2);
-  private training = false;
+  private readonly stepStats = statsFor(1);
+  /** The call that holds the model (fit for its whole run, any other call while it runs), or undefined. */
+  private busy: string | undefined;
   /** Set to true (e.g. from a callback) to end fit() after the current chunk of batches, as in Keras. */
   stopTraining = false;
 
   constructor(options: SequentialOptions) {
-    const o = plainObject('Sequential options', options);
-    knownKeys('Sequential options', o, ['inputSize', 'layers', 'seed', 'backend']);
+    const o = readOptions('Sequential options', options, ['inputSize', 'layers', 'seed', 'backend']);
     this.inputSize = positiveInteger('inputSize', o.inputSize);
-    if (!Array.isArray(o.layers) || o.layers.length === 0 || !o.layers.every((l) => l instanceof Dense)) {
+    const layers = readArray(o.layers);
+    if (layers === undefined || layers.length === 0 || !layers.every((l) => l instanceof Dense)) {
       throw invalid('layers', 'non-empty array of Dense layers', o.layers);
     }
     // Checked before any layer is bound, so a refused model leaves every layer free.
-    if (new Set(o.layers).size !== o.layers.length || o.layers.some((l: Dense) => l.isBound)) {
+    if (new Set(layers).size !== layers.length || layers.some((l) => (l as Dense).isBound)) {
       throw new InvalidArgumentError('Each Dense layer can belong to one model, once; create a new Dense for every place it is used');
     }
     const seed = o.seed ?? 42;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
     this.backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
 
-    this.layers = [...(o.layers as Dense[])];
+    this.layers = layers as Dense[];
     this.layout = new Layout(this.inputSize, this.layers);
     if (this.layout.paramCount >= 2 ** 31) throw invalid('layers', 'fewer than 2^31 parameters in total', this.layout.paramCount);
     this.outputSize = this.layout.outputs;
-    this.ops = this.backend === 'native' ? createNativeBackend() : createJsBackend();
-    this.params = new Float32Array(this.layout.paramCount);
-    this.grads = new Float32Array(this.layout.paramCount);
-    markAsUntransferable(this.params.buffer);
-    markAsUntransferable(this.grads.buffer);
+    this.params = allocateFloats('the parameters', this.layout.paramCount);
+    this.grads = allocateFloats('the gradients', this.layout.paramCount);
+    // The native backend pins both (untransferable, fixed size) for as long as the model lives.
+    this.ops = (this.backend === 'native' ? createNativeBackend : createJsBackend)(this.layout, this.params, this.grads);
     this.random = new Random(seed);
     this.layers.forEach((layer, l) => {
       const w = this.layout.weightOffset(l);
@@ -126,9 +128,11 @@ export class Sequential {
 
   /** Sets the loss and attaches the optimizer to this model's parameters and gradients. */
   compile(options: CompileOptions): void {
-    this.requireIdle('compile');
-    const o = plainObject('compile options', options);
-    knownKeys('compile options', o, ['loss', 'optimizer']);
+    this.exclusive('compile', () => this.compileNow(options));
+  }
+
+  private compileNow(options: CompileOptions): void {
+    const o = readOptions('compile options', options, ['loss', 'optimizer']);
     const loss = oneOf('loss', o.loss, LOSSES);
     if (!(o.optimizer instanceof Optimizer)) throw invalid('optimizer', 'Optimizer instance such as new SGD({ lr: 0.01 })', o.optimizer);
     const last = this.layers[this.layers.length - 1] as Dense;
@@ -139,8 +143,10 @@ export class Sequential {
           `from logits) but received '${last.activation}'`,
       );
     }
+    const layout = this.layout.withLoss(LOSS_CODES[loss]);
+    this.ops.setLayout(layout);
+    this.layout = layout;
     o.optimizer.attach(this.params, this.grads, this.ops, (method) => this.requireIdle(`optimizer.${method}`));
-    this.layout.loss = LOSS_CODES[loss];
     this.compiled = { loss, optimizer: o.optimizer };
   }
 
@@ -153,56 +159,61 @@ export class Sequential {
 
   /** Outputs (samples × outputSize, activation applied) for every row of x. */
   predict(x: InputData): Float32Array {
-    this.requireIdle('predict');
-    const inputs = this.inputs(x);
-    const samples = inputs.length / this.inputSize;
-    const out = new Float32Array(samples * this.outputSize);
-    this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
-    this.ops.predict(this.memory(), inputs, out);
-    return out;
+    return this.exclusive('predict', () => {
+      const inputs = this.inputs(x);
+      const samples = inputs.length / this.inputSize;
+      const out = allocateFloats('the predictions', samples * this.outputSize);
+      this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
+      this.ops.predict(inputs, out);
+      return out;
+    });
   }
 
   /** Mean loss (and accuracy for cross-entropy) over a data set, without touching gradients. */
   evaluate(x: InputData, y: TargetData): EvaluateResult {
-    this.requireIdle('evaluate');
-    this.requireCompiled('evaluate');
-    const { inputs, targets, samples } = this.data(x, y);
-    this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
-    const { loss, correct } = this.ops.evaluate(this.memory(), inputs, targets);
-    const accuracy = this.accuracy(correct, samples);
-    return accuracy === undefined ? { loss } : { loss, accuracy };
+    return this.exclusive('evaluate', () => {
+      this.requireCompiled('evaluate');
+      const { inputs, targets, samples } = this.data(x, y);
+      this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
+      const { loss, correct } = this.ops.evaluate(inputs, targets);
+      const accuracy = this.accuracy(correct, samples);
+      return accuracy === undefined ? { loss } : { loss, accuracy };
+    });
   }
 
   /** Forward pass over a batch; returns a copy of its output and keeps activations for backward(). */
   forward(x: InputData): Float32Array {
-    this.requireIdle('forward');
-    const inputs = this.inputs(x);
-    const count = inputs.length / this.inputSize;
-    this.reserve(count);
-    const batch = { x: inputs, rows: null, start: 0, count };
-    this.ops.forward(this.memory(), batch);
-    this.lastForward = batch;
-    const offset = this.layout.outputOffset(count);
-    return this.workspace.slice(offset, offset + count * this.outputSize);
+    return this.exclusive('forward', () => {
+      const inputs = this.inputs(x);
+      const count = inputs.length / this.inputSize;
+      this.reserve(count);
+      const batch = { x: inputs, rows: null, start: 0, count };
+      this.ops.forward(batch);
+      this.lastForward = batch;
+      const offset = this.layout.outputOffset(count);
+      return this.workspace.slice(offset, offset + count * this.outputSize);
+    });
   }
 
   /** Loss of the last forward() batch against y, leaving the gradients alone. */
   computeLoss(y: TargetData): number {
-    const { batch, targets } = this.afterForward('computeLoss', y);
-    return this.ops.loss(this.memory(), targets, batch.count, batch, false);
+    return this.exclusive('computeLoss', () => {
+      const { batch, targets } = this.afterForward('computeLoss', y);
+      return this.ops.loss(targets, batch.count, batch, false);
+    });
   }
 
   /** Loss of the last forward() batch; accumulates ∂loss/∂params into grads and returns the loss. */
   backward(y: TargetData): number {
-    const { batch, targets } = this.afterForward('backward', y);
-    const memory = this.memory();
-    const loss = this.ops.loss(memory, targets, batch.count, batch, true);
-    this.ops.backward(memory, batch);
-    return loss;
+    return this.exclusive('backward', () => {
+      const { batch, targets } = this.afterForward('backward', y);
+      const loss = this.ops.loss(targets, batch.count, batch, true);
+      this.ops.backward(batch);
+      return loss;
+    });
   }
 
   private afterForward(method: string, y: TargetData): { batch: BatchRef; targets: TargetArray } {
-    this.requireIdle(method);
     this.requireCompiled(method);
     const batch = this.lastForward;
     if (batch === undefined) throw new StateError(`Cannot call ${method}() before forward(): it needs the activations of a batch`);
@@ -220,25 +231,29 @@ export class Sequential {
    * Checking x and y for NaN/Infinity happens in the same native call: one crossing per batch.
    */
   trainStep(x: InputData, y: TargetData): number {
-    this.requireIdle('trainStep');
-    const { optimizer } = this.requireCompiled('trainStep');
-    const inputs = toInputs('x', x, this.inputSize);
-    const samples = inputs.length / this.inputSize;
-    const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
-    this.reserve(samples);
-    const stats = this.stepStats;
-    const done = this.ops.trainStep(this.memory(), inputs, targets, optimizer, stats);
-    if (done < 0) {
-      throw stats[0] === 0
-        ? nonFiniteError('x', inputs, stats[1] as number, this.inputSize)
-        : nonFiniteError('y', targets as Float32Array, stats[1] as number, this.outputSize);
-    }
-    optimizer.advance(done);
-    if (done === 0) {
-      this.zeroGrad();
-      throw new NonFiniteLossError(stats[0] as number);
-    }
-    return stats[0] as number;
+    return this.exclusive('trainStep', () => {
+      const { optimizer } = this.requireCompiled('trainStep');
+      const inputs = toInputs('x', x, this.inputSize);
+      const samples = inputs.length / this.inputSize;
+      const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
+      this.reserve(samples);
+      const stats = this.stepStats;
+      const run = { x: inputs, y: targets, rows: null, batchSize: samples, firstBatch: 0, batchCount: 1, step: optimizer.stepCount };
+      this.ops.train(run, stats, true);
+      if (stats[STATS_STATUS] === JOB_NON_FINITE_INPUT) {
+        const index = stats[STATS_VALUE] as number;
+        throw stats[STATS_SAMPLE] === 0
+          ? nonFiniteError('x', inputs, index, this.inputSize)
+          : nonFiniteError('y', targets as Float32Array, index, this.outputSize);
+      }
+      const { completed, error } = trainOutcome(stats, this.outputSize);
+      optimizer.advance(completed);
+      if (error !== undefined) {
+        this.grads.fill(0);
+        throw error;
+      }
+      return stats[STATS_HEADER + BATCH_LOSS] as number;
+    });
   }
 
   /**
@@ -248,46 +263,63 @@ export class Sequential {
    * model is busy: other calls that use its buffers throw ModelBusyError.
    */
   async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
-    const { optimizer } = this.requireCompiled('fit');
-    this.requireIdle('fit');
-    const o = plainObject('fit options', options);
-    knownKeys('fit options', o, ['epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal']);
-    const epochs = positiveInteger('epochs', o.epochs ?? 1);
-    const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
-    const shuffle = boolean('shuffle', o.shuffle ?? true);
-    const verbose = o.verbose ?? 0;
-    if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
-    const callbacks = toCallbackList(o.callbacks);
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', o.signal);
-    const { inputs, targets, samples } = this.data(x, y);
-
-    const batchSize = Math.min(batchSizeOption, samples);
-    this.reserve(batchSize);
-    // The thread pool reads these while JS runs: a transfer must not take their memory away.
-    markAsUntransferable(inputs.buffer);
-    markAsUntransferable(targets.buffer);
-    this.stopTraining = false;
-    this.training = true;
+    // The model is taken before any user code (an option getter, a callback) can run.
+    this.enter('fit');
     try {
+      const { optimizer } = this.requireCompiled('fit');
+      const o = readOptions('fit options', options, ['epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal']);
+      const epochs = positiveInteger('epochs', o.epochs ?? 1);
+      const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
+      const shuffle = boolean('shuffle', o.shuffle ?? true);
+      const verbose = o.verbose ?? 0;
+      if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
+      const callbacks = toCallbackList(o.callbacks);
+      const signal = o.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', signal);
+      const { inputs, targets, samples } = this.data(x, y);
+
+      const batchSize = Math.min(batchSizeOption, samples);
+      this.reserve(batchSize);
+      this.stopTraining = false;
       return await runFit({
-        backend: this.ops, memory: this.memory(), inputs, targets, samples, batchSize, epochs, shuffle,
-        optimizer, random: this.random, callbacks, signal: o.signal,
+        backend: this.ops, inputs, targets, samples, batchSize, epochs, shuffle, outputs: this.outputSize,
+        optimizer, random: this.random, callbacks, signal,
         progress: verbose === 1 ? new Progress(epochs, Math.ceil(samples / batchSize)) : undefined,
         accuracy: (correct, rows) => this.accuracy(correct, rows),
         stopRequested: () => this.stopTraining,
+        zeroGrads: () => this.grads.fill(0),
       });
     } finally {
-      this.training = false;
+      this.busy = undefined;
     }
   }
 
   /** True while fit() runs. */
   get isTraining(): boolean {
-    return this.training;
+    return this.busy === 'fit';
+  }
+
+  /** Takes the model for `method`, or throws ModelBusyError when another call holds it. */
+  private enter(method: string): void {
+    this.requireIdle(method);
+    this.busy = method;
+  }
+
+  /**
+   * Runs a synchronous call holding the model, so that user code it runs (a getter on an option
+   * or on an array) cannot start another call on the same buffers halfway through.
+   */
+  private exclusive<T>(method: string, call: () => T): T {
+    this.enter(method);
+    try {
+      return call();
+    } finally {
+      this.busy = undefined;
+    }
   }
 
   private requireIdle(method: string): void {
-    if (this.training) throw new ModelBusyError(method);
+    if (this.busy !== undefined) throw new ModelBusyError(method);
   }
 
   private requireCompiled(method: string): { loss: LossName; optimizer: Optimizer } {
@@ -325,12 +357,24 @@ export class Sequential {
   private reserve(rows: number): void {
     this.lastForward = undefined; // whatever runs next overwrites the activations backward() needs
     if (rows <= this.capacity) return;
-    this.workspace = new Float32Array(this.layout.workspaceSize(rows));
-    markAsUntransferable(this.workspace.buffer);
+    const workspace = allocateFloats(`the workspace for batches of ${rows} rows`, this.layout.workspaceSize(rows));
+    this.ops.setWorkspace(workspace);
+    this.workspace = workspace;
     this.capacity = rows;
   }
+}
 
-  private memory(): NetworkMemory {
-    return { layout: this.layout, params: this.params, grads: this.grads, workspace: this.workspace };
+/** The largest Float32Array V8 allows on 64-bit platforms. */
+const MAX_FLOATS = 2 ** 32 - 1;
+
+/** A zeroed Float32Array of n floats, or a typed error when that is more than can be had. */
+function allocateFloats(what: string, n: number): Float32Array<ArrayBuffer> {
+  const tooLarge = () =>
+    new OutOfMemoryError(`${what} would need ${n} floats (${(n * 4 / 2 ** 30).toFixed(1)} GiB), more than can be allocated; use smaller batches or fewer rows per call`);
+  if (n > MAX_FLOATS) throw tooLarge();
+  try {
+    return new Float32Array(n);
+  } catch {
+    throw tooLarge();
   }
 }

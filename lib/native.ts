@@ -1,6 +1,7 @@
 // The native addon's whole surface, typed in one place, and its loader.
 import * as path from 'node:path';
 import { NativeLoadError } from './errors';
+import type { Plan } from './layout';
 
 /** Targets: float32 rows, or one integer class label per sample. */
 export type TargetArray = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -18,46 +19,36 @@ export interface BlasInfo {
   parallel: number;
 }
 
-/** The arguments both training entry points share (native/binding.cpp's TrainCall). */
-type TrainArgs = [
-  spec: Int32Array, alpha: Float32Array, params: Float32Array, grads: Float32Array,
-  workspace: Float32Array, x: Float32Array, y: TargetArray, rows: Int32Array | null,
-  batchSize: number, firstBatch: number, batchCount: number,
-  kind: number, hyper: Float64Array, state: Float32Array, step: number, stats: Float64Array,
-];
+/** The per-model native object (native/binding_model.h): the plan, validated once and owned by native code. */
+export interface NativeModel {
+  setWorkspace(workspace: Float32Array): void;
+  setOptimizer(kind: number, hyper: Float64Array, state: Float32Array): void;
+  forward(x: Float32Array, rows: Int32Array | null, start: number, count: number): void;
+  loss(y: TargetArray, samples: number, rows: Int32Array | null, start: number, count: number, withGrad: boolean): number;
+  backward(x: Float32Array, rows: Int32Array | null, start: number, count: number): void;
+  optimizerStep(step: number): void;
+  /** The outcome is in the stats header (lib/job.ts). */
+  train(
+    x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number, firstBatch: number,
+    batchCount: number, step: number, stats: Float64Array, checkFinite: boolean,
+  ): void;
+  /** train on the libuv thread pool; control[0] set non-zero stops it before its next batch. */
+  trainAsync(
+    x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number, firstBatch: number,
+    batchCount: number, step: number, stats: Float64Array, control: Int32Array,
+  ): Promise<void>;
+  predict(x: Float32Array, out: Float32Array): void;
+  evaluate(x: Float32Array, y: TargetArray): [loss: number, correct: number];
+}
 
-// Argument order follows native/binding.cpp; sizes are re-checked there.
+/** The enums native code uses, by name (native/binding.cpp Constants). */
+export type NativeConstants = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
 export interface NativeAddon {
+  Model: new (plan: Plan, params: Float32Array, grads: Float32Array) => NativeModel;
+  constants: NativeConstants;
   blasInfo(): BlasInfo;
   setNumThreads(threads: number): void;
-  forward(
-    spec: Int32Array, alpha: Float32Array, params: Float32Array, workspace: Float32Array,
-    x: Float32Array, rows: Int32Array | null, start: number, count: number,
-  ): void;
-  loss(
-    spec: Int32Array, alpha: Float32Array, workspace: Float32Array, y: TargetArray, samples: number,
-    rows: Int32Array | null, start: number, count: number, withGrad: boolean,
-  ): number;
-  backward(
-    spec: Int32Array, alpha: Float32Array, params: Float32Array, grads: Float32Array,
-    workspace: Float32Array, x: Float32Array, rows: Int32Array | null, start: number, count: number,
-  ): void;
-  optimizerStep(
-    kind: number, hyper: Float64Array, state: Float32Array, step: number, params: Float32Array,
-    grads: Float32Array,
-  ): void;
-  /** checkFinite: scan all of x and float y first; -1 and stats[0..1] = [x 0 | y 1, index] on a hit. */
-  trainBatches(...args: [...TrainArgs, checkFinite: boolean]): number;
-  /** trainBatches on the libuv thread pool; control[0] set non-zero stops it before the next batch. */
-  trainBatchesAsync(...args: [...TrainArgs, control: Int32Array]): Promise<number>;
-  predict(
-    spec: Int32Array, alpha: Float32Array, params: Float32Array, workspace: Float32Array,
-    x: Float32Array, out: Float32Array,
-  ): void;
-  evaluate(
-    spec: Int32Array, alpha: Float32Array, params: Float32Array, workspace: Float32Array,
-    x: Float32Array, y: TargetArray,
-  ): [loss: number, correct: number];
   firstNonFinite(a: Float32Array): number;
   /** c = op(a)·op(b), `iterations` times: the benchmark's probe of this machine's sgemm. */
   gemmRepeat(

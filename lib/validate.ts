@@ -1,13 +1,24 @@
 // Argument checks in the style of sharp: every message names the argument, what was expected
 // and what came, e.g. "Expected positive integer for batchSize but received -3 of type number".
-import { DetachedBufferError, InvalidArgumentError } from './errors';
+import { InvalidArgumentError } from './errors';
+import { typedArrayKind, viewLength } from './typed-arrays';
 
+/** What a value is, for messages; reads nothing a program could have redefined. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as Float32Array).length}`;
-  if (Array.isArray(value)) return `array of length ${value.length}`;
+  const kind = typedArrayKind(value);
+  if (kind !== undefined) return `${kind} of length ${viewLength(value as ArrayBufferView)}`;
+  if (Array.isArray(value)) return 'array';
   if (typeof value === 'string') return `'${value}' of type string`;
-  if (typeof value === 'object') return `${(value as object).constructor?.name ?? 'object'}`;
+  if (typeof value === 'function') return 'function';
+  if (typeof value === 'object') {
+    try {
+      return Object.prototype.toString.call(value).slice(8, -1); // may run a Symbol.toStringTag getter
+    } catch {
+      return 'object';
+    }
+  }
+  if (typeof value === 'symbol') return 'symbol';
   return `${String(value)} of type ${typeof value}`;
 }
 
@@ -15,9 +26,9 @@ export function invalid(name: string, expected: string, value: unknown): Invalid
   return new InvalidArgumentError(`Expected ${expected} for ${name} but received ${describe(value)}`);
 }
 
-export function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw invalid(name, 'positive integer', value);
+export function positiveInteger(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw invalid(name, max === Number.MAX_SAFE_INTEGER ? 'positive integer' : `integer between 1 and ${max}`, value);
   }
   return value;
 }
@@ -92,23 +103,24 @@ export function knownKeys(name: string, options: Record<string, unknown>, known:
   }
 }
 
-/** Node 20 has no ArrayBuffer.prototype.detached; constructing a view on a detached buffer throws. */
-function isDetached(buffer: ArrayBufferLike): boolean {
-  if ('detached' in buffer) return (buffer as { detached: boolean }).detached;
-  if (buffer.byteLength !== 0) return false;
-  try {
-    new Uint8Array(buffer);
-    return false;
-  } catch {
-    return true;
-  }
+/**
+ * An options object read once: unknown keys are refused, then each known key is read exactly
+ * once into a plain snapshot. Later code reads only the snapshot, so a getter with side effects
+ * runs once, and a value cannot change between its check and its use.
+ */
+export function readOptions(name: string, value: unknown, known: readonly string[]): Record<string, unknown> {
+  const o = plainObject(name, value);
+  knownKeys(name, o, known);
+  const snapshot: Record<string, unknown> = Object.create(null);
+  for (const key of known) snapshot[key] = o[key];
+  return snapshot;
 }
 
-export function notDetached(name: string, array: ArrayBufferView): void {
-  if (isDetached(array.buffer)) {
-    throw new DetachedBufferError(
-      `Expected a readable ${array.constructor.name} for ${name} but its ArrayBuffer is detached ` +
-        '(it was transferred, e.g. to a worker); pass a fresh array',
-    );
-  }
+/** The elements of an array, each read once (its length too), or undefined when it is not an array. */
+export function readArray(value: unknown): unknown[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const length = value.length;
+  const out: unknown[] = [];
+  for (let i = 0; i < length; i++) out.push(value[i]);
+  return out;
 }

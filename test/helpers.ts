@@ -51,3 +51,9 @@ export function expectIdentical(actual: Float32Array, expected: Float32Array, wh
   const index = actual.findIndex((v, i) => !Object.is(v, expected[i]));
   expect.fail(`${what}: lengths ${actual.length}/${expected.length}, first difference at ${index}: ${actual[index]} vs ${expected[index]}`);
 }
+
+/** An ArrayBuffer that can be resized up to maxBytes (ES2024; Node 20 has it, the TS lib here does not). */
+export function resizableBuffer(bytes: number, maxBytes: number): ArrayBuffer & { resize(n: number): void } {
+  const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+  return new Resizable(bytes, { maxByteLength: maxBytes });
+}

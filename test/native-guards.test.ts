@@ -1,74 +1,119 @@
-// The addon re-checks every size and index the kernels trust: called directly with bad
-// arguments (bypassing the TypeScript validation) it throws, it never crashes.
+// The addon re-checks every size, index and offset the kernels trust: called directly with bad
+// arguments (bypassing the TypeScript validation) it throws an error carrying one of the
+// library's codes, it never crashes.
 import { describe, expect, test } from 'vitest';
+import { statsFor, STATS_COMPLETED, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, JOB_BAD_LABEL, JOB_DONE } from '../lib/job';
+import { LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, Layout, type Plan } from '../lib/layout';
 import { loadNative } from '../lib/native';
-import { Layout } from '../lib/layout';
+import { resizableBuffer } from './helpers';
 
 const addon = loadNative();
-const layout = new Layout(3, [{ units: 4, activation: 'relu', leakyReluAlpha: 0.01 }, { units: 2, activation: 'softmax', leakyReluAlpha: 0.01 }], 1);
-const { spec, alpha } = layout;
-const params = new Float32Array(layout.paramCount);
+const shapes = [{ units: 4, activation: 'relu' as const, leakyReluAlpha: 0.01 }, { units: 2, activation: 'softmax' as const, leakyReluAlpha: 0.01 }];
+const layout = new Layout(3, shapes, LOSS_CATEGORICAL_CROSSENTROPY);
+const params = new Float32Array(layout.paramCount).fill(0.1);
 const grads = new Float32Array(layout.paramCount);
 const ws = new Float32Array(layout.workspaceSize(4));
 const x = new Float32Array(12);
 const labels = new Int32Array([0, 1, 1, 0]);
-const hyper = new Float64Array(5);
+const hyper = new Float64Array([0.1, 0, 0, 0, 0]);
 const state = new Float32Array(layout.paramCount);
-const stats = new Float64Array(8);
+
+function model(plan: Plan = layout.plan) {
+  const m = new addon.Model(plan, params, grads);
+  m.setWorkspace(ws);
+  m.setOptimizer(0, hyper, state);
+  return m;
+}
+
+/** The plan with one field of one layer (or of the whole) replaced. */
+function planWith(change: Record<string, unknown>, layer?: number): Plan {
+  if (layer === undefined) return { ...layout.plan, ...change } as Plan;
+  const layers = layout.plan.layers.map((l, i) => (i === layer ? { ...l, ...change } : l));
+  return { ...layout.plan, layers } as Plan;
+}
 
 describe('native argument guards', () => {
   test('valid calls run', () => {
-    addon.forward(spec, alpha, params, ws, x, null, 0, 4);
-    expect(addon.loss(spec, alpha, ws, labels, 4, null, 0, 4, true)).toBeCloseTo(Math.log(2), 5);
-    expect(addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 2, 0, hyper, state, 0, stats, false)).toBe(2);
+    const m = model();
+    m.forward(x, null, 0, 4);
+    expect(m.loss(labels, 4, null, 0, 4, true)).toBeCloseTo(Math.log(2), 5);
+    const stats = statsFor(2);
+    m.train(x, labels, null, 2, 0, 2, 0, stats, false);
+    expect([stats[STATS_STATUS], stats[STATS_COMPLETED]]).toEqual([JOB_DONE, 2]);
   });
 
-  test('trainBatches with checkFinite reports the first non-finite input and trains nothing', () => {
+  test('train with checkFinite reports the first non-finite input and trains nothing', () => {
+    const m = model();
     const before = params.slice();
     const dirty = x.slice();
     dirty[7] = NaN;
-    const found = new Float64Array(2);
-    expect(addon.trainBatches(spec, alpha, params, grads, ws, dirty, labels, null, 4, 0, 1, 0, hyper, state, 0, found, true)).toBe(-1);
-    expect(Array.from(found)).toEqual([0, 7]);
+    const stats = statsFor(1);
+    m.train(dirty, labels, null, 4, 0, 1, 0, stats, true);
+    expect([stats[STATS_STATUS], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([-1, 0, 7]);
     expect(params).toEqual(before);
-    const mseSpec = Int32Array.from([0, ...spec.subarray(1)]);
+    const mse = model(new Layout(3, shapes, LOSS_MSE).plan);
     const y = new Float32Array(8);
     y[5] = -Infinity;
-    expect(addon.trainBatches(mseSpec, alpha, params, grads, ws, x, y, null, 4, 0, 1, 0, hyper, state, 0, found, true)).toBe(-1);
-    expect(Array.from(found)).toEqual([1, 5]);
-    expect(addon.trainBatches(mseSpec, alpha, params, grads, ws, x, new Float32Array(8), null, 4, 0, 1, 0, hyper, state, 0, found, true)).toBe(1);
+    mse.train(x, y, null, 4, 0, 1, 0, stats, true);
+    expect([stats[STATS_STATUS], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([-1, 1, 5]);
   });
 
-  const bad: [string, () => unknown, RegExp][] = [
-    ['malformed spec', () => addon.forward(Int32Array.from([1, 5, 3]), alpha, params, ws, x, null, 0, 4), /spec is malformed/],
-    ['unknown activation', () => addon.forward(Int32Array.from([1, 1, 3, 2, 17]), alpha, new Float32Array(8), ws, x, null, 0, 1), /unknown activation/],
-    ['negative layer size', () => addon.forward(Int32Array.from([1, 1, 3, -2, 0]), alpha, params, ws, x, null, 0, 1), /non-positive layer size/],
-    ['params too short', () => addon.forward(spec, alpha, params.subarray(1), ws, x, null, 0, 4), /params is shorter/],
-    ['params of the wrong kind', () => addon.forward(spec, alpha, new Float64Array(26) as never, ws, x, null, 0, 4), /params has the wrong typed-array kind/],
-    ['workspace too small for the batch', () => addon.forward(spec, alpha, params, ws.subarray(0, 10), x, null, 0, 4), /count must be an integer|workspace is too small/],
-    ['batch past the last sample', () => addon.forward(spec, alpha, params, ws, x, null, 2, 4), /past the last sample/],
-    ['row index out of range', () => addon.forward(spec, alpha, params, ws, x, Int32Array.from([0, 1, 9, 2]), 0, 4), /sample index out of range/],
-    ['x not a multiple of the input size', () => addon.forward(spec, alpha, params, ws, new Float32Array(10), null, 0, 1), /multiple of the input size/],
-    ['label out of range', () => addon.loss(spec, alpha, ws, Int32Array.from([0, 5, 1, 0]), 4, null, 0, 4, true), /class label out of range/],
-    ['dense y of the wrong length', () => addon.loss(spec, alpha, ws, new Float32Array(7), 4, null, 0, 4, true), /samples × outputs/],
-    ['unknown optimizer', () => addon.optimizerStep(9, hyper, state, 0, params, grads), /optimizer kind/],
-    ['optimizer state too short', () => addon.optimizerStep(0, hyper, state.subarray(3), 0, params, grads), /optimizer state is shorter/],
-    ['NaN batch size', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, NaN, 0, 1, 0, hyper, state, 0, stats, false), /batchSize must be an integer/],
-    ['too many batches', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 3, 0, hyper, state, 0, stats, false), /batchCount/],
-    ['stats too short', () => addon.trainBatches(spec, alpha, params, grads, ws, x, labels, null, 2, 0, 2, 0, hyper, state, 0, new Float64Array(1), false), /stats is too short/],
-    ['predict output too short', () => addon.predict(spec, alpha, params, ws, x, new Float32Array(3)), /out is shorter/],
+  test('a label out of range is refused where the kernel reads it: train reports it, nothing applied', () => {
+    const m = model();
+    const before = params.slice();
+    const stats = statsFor(2);
+    m.train(x, Int32Array.from([0, 0, 1, 9]), null, 2, 0, 2, 0, stats, false);
+    expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 3, 9]);
+    expect(params).not.toEqual(before); // the first batch was fine and applied
+  });
+
+  const bad: [string, () => unknown, string, RegExp][] = [
+    ['plan that is not an object', () => new addon.Model(3 as never, params, grads), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /plan must be an object/],
+    ['unknown loss', () => model(planWith({ loss: 7 })), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /loss must be an integer/],
+    ['unknown activation', () => model(planWith({ activation: 17 }, 1)), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /activation must be/],
+    ['unknown layer kind', () => model(planWith({ kind: 5 }, 0)), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /kind must be/],
+    ['negative layer size', () => model(planWith({ units: -2 }, 0)), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /units must be/],
+    ['a weight offset that disagrees with the shapes', () => model(planWith({ weightOffset: 1 }, 1)), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /layers\[1\] has offsets that disagree/],
+    ['an act row that disagrees with the shapes', () => model(planWith({ actRow: 0 }, 0)), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /layers\[0\] has offsets/],
+    ['a parameter count that disagrees', () => model(planWith({ paramCount: 1 })), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /totals disagree/],
+    ['a getter layers list', () => model(planWith({ layers: 'x' })), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /layers must be an array/],
+    ['params too short', () => new addon.Model(layout.plan, params.subarray(1), grads), 'ERR_BLASTRAIN_SHAPE', /params is shorter/],
+    ['params of the wrong kind', () => new addon.Model(layout.plan, new Float64Array(26) as never, grads), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /params has the wrong typed-array kind/],
+    ['resizable params', () => new addon.Model(layout.plan, new Float32Array(resizableBuffer(4 * layout.paramCount, 1 << 20)), grads), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /resizable/],
+    ['workspace too small for one row', () => model().setWorkspace(ws.subarray(0, 10)), 'ERR_BLASTRAIN_SHAPE', /workspace is shorter/],
+    ['batch larger than the workspace', () => model().forward(new Float32Array(15), null, 0, 5), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /count must be an integer/],
+    ['batch past the last sample', () => model().forward(x, null, 2, 4), 'ERR_BLASTRAIN_SHAPE', /past the last sample/],
+    ['row index out of range', () => model().forward(x, Int32Array.from([0, 1, 9, 2]), 0, 4), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /sample index out of range/],
+    ['x not a multiple of the input size', () => model().forward(new Float32Array(10), null, 0, 1), 'ERR_BLASTRAIN_SHAPE', /multiple of the input size/],
+    ['label out of range', () => model().loss(Int32Array.from([0, 5, 1, 0]), 4, null, 0, 4, true), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /class label 5 at sample 1/],
+    ['dense y of the wrong length', () => model().loss(new Float32Array(7), 4, null, 0, 4, true), 'ERR_BLASTRAIN_SHAPE', /samples × outputs/],
+    ['unknown optimizer', () => model().setOptimizer(9, hyper, state), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /optimizer kind/],
+    ['optimizer state too short', () => model().setOptimizer(0, hyper, state.subarray(3)), 'ERR_BLASTRAIN_SHAPE', /optimizer state is shorter/],
+    ['NaN batch size', () => model().train(x, labels, null, NaN, 0, 1, 0, statsFor(1), false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchSize must be an integer/],
+    ['too many batches', () => model().train(x, labels, null, 2, 0, 3, 0, statsFor(3), false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchCount/],
+    ['stats too short', () => model().train(x, labels, null, 2, 0, 2, 0, new Float64Array(5), false), 'ERR_BLASTRAIN_SHAPE', /stats is too short/],
+    ['a resizable x for a job', () => model().trainAsync(new Float32Array(resizableBuffer(48, 96)), labels, null, 2, 0, 2, 0, statsFor(2), new Int32Array(1)), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /x is backed by a resizable ArrayBuffer/],
+    ['predict output too short', () => model().predict(x, new Float32Array(3)), 'ERR_BLASTRAIN_SHAPE', /out is shorter/],
+    ['threads out of range', () => addon.setNumThreads(2000), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /threads must be an integer in \[1, 1024\]/],
   ];
-  test.each(bad)('%s → RangeError', (_, call, message) => {
-    expect(call).toThrow(RangeError);
-    expect(call).toThrow(message);
+  test.each(bad)('%s → an error with a library code', (_, call, code, message) => {
+    let error: unknown;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code });
+    expect((error as Error).message).toMatch(message);
   });
 
   test('detached arrays are refused', () => {
     const gone = new Float32Array(12);
     structuredClone(gone.buffer, { transfer: [gone.buffer] });
-    expect(() => addon.forward(spec, alpha, params, ws, gone, null, 0, 4)).toThrow(/x is shorter than 1 elements \(detached\?\)/);
+    expect(() => model().forward(gone, null, 0, 4)).toThrow(/x is shorter than 1 elements \(detached\?\)/);
     const goneParams = params.slice();
     structuredClone(goneParams.buffer, { transfer: [goneParams.buffer] });
-    expect(() => addon.forward(spec, alpha, goneParams, ws, x, null, 0, 4)).toThrow(/params is shorter/);
+    expect(() => new addon.Model(layout.plan, goneParams, grads)).toThrow(/params is shorter/);
   });
 });

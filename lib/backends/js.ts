@@ -1,97 +1,168 @@
 // The plain-TypeScript backend: the reference the native backend is tested against and the
-// JS baseline the benchmarks compare with. Same layout, same loop, no native code.
-import type { Backend, BatchRef, NetworkMemory, OptimizerRef } from '../backend';
+// JS baseline the benchmarks compare with. Same layout, same loop, same outcomes, no native code.
+import { markAsUntransferable } from 'node:worker_threads';
+import type { Backend, BatchRef, OptimizerRef } from '../backend';
+import { InvalidArgumentError, NotCompiledError } from '../errors';
+import {
+  BATCH_CORRECT, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_DONE, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_INPUT,
+  JOB_NON_FINITE_LOSS, JOB_STOPPED, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, type TrainRun,
+} from '../job';
+import type { Layout } from '../layout';
 import type { TargetArray } from '../native';
-import { networkBackward, networkCorrect, networkForward, networkLoss, outputBlock } from './js/network';
+import type { Targets } from './js/kernels';
+import { networkBackward, networkCorrect, networkForward, networkLoss, outputBlock, type Memory } from './js/network';
 import { optimizerStep } from './js/optimizer';
 
-function targetsOf(y: TargetArray, b: BatchRef) {
-  return { data: y, rows: b.rows, start: b.start };
+function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
 }
 
-/** Rows the workspace holds (as native/binding.cpp's capacity()). */
-function capacityOf(net: NetworkMemory): number {
-  return Math.floor(net.workspace.length / net.layout.workspaceSize(1));
-}
-
-function firstNonFinite(a: Float32Array): number {
-  return a.findIndex((v) => !Number.isFinite(v));
-}
-
-// Twin of network_train_batches (native/network.cpp).
-function trainBatches(
-  net: NetworkMemory, x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number,
-  firstBatch: number, batchCount: number, opt: OptimizerRef, stats: Float64Array, control: Int32Array | null,
-): number {
-  const samples = x.length / net.layout.inputSize;
-  for (let i = 0; i < batchCount; i++) {
-    if (control !== null && control[0] !== 0) return i;
-    const start = (firstBatch + i) * batchSize;
-    const batch = { x, rows, start, count: Math.min(batchSize, samples - start) };
-    net.grads.fill(0);
-    networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
-    const loss = networkLoss(net, targetsOf(y, batch), batch.count, true);
-    stats[2 * i] = loss;
-    stats[2 * i + 1] = networkCorrect(net, targetsOf(y, batch), batch.count);
-    if (!Number.isFinite(loss)) return i;
-    networkBackward(net, batch);
-    optimizerStep({ kind: opt.kind, hyper: opt.hyper, state: opt.state, stepCount: opt.stepCount + i }, net.params, net.grads);
+/**
+ * Twin of native prepare_targets: float rows in place, or the batch's class labels copied into
+ * `labels` and checked. Returns the batch row of a label outside [0, K) and its value, or null.
+ */
+function batchTargets(
+  y: TargetArray, labels: Int32Array, b: BatchRef, K: number,
+): { targets: Targets } | { row: number; value: number } {
+  if (y instanceof Float32Array) return { targets: { data: y, rows: b.rows, start: b.start } };
+  for (let i = 0; i < b.count; i++) {
+    const value = y[b.rows !== null ? (b.rows[b.start + i] as number) : b.start + i] as number;
+    if (!(value >= 0 && value < K)) return { row: i, value };
+    labels[i] = value;
   }
-  return batchCount;
+  return { targets: { data: labels.subarray(0, b.count), rows: null, start: 0 } };
 }
 
-export function createJsBackend(): Backend {
+export function createJsBackend(initial: Layout, params: Float32Array, grads: Float32Array): Backend {
+  // As the native backend does: the model's buffers can never be transferred away.
+  for (const buffer of [params, grads]) markAsUntransferable(buffer.buffer);
+  let net: Memory = { layout: initial, params, grads, workspace: new Float32Array(0) };
+  let optimizer: OptimizerRef | undefined;
+  let labels = new Int32Array(0);
+  let running = false;
+
+  const capacity = (): number => Math.floor(net.workspace.length / net.layout.workspaceSize(1));
+  const opt = (): OptimizerRef => {
+    if (optimizer === undefined) throw new NotCompiledError('the model has no optimizer yet');
+    return optimizer;
+  };
+  const badLabel = (value: number): InvalidArgumentError =>
+    new InvalidArgumentError(`Expected class labels in [0, ${net.layout.outputs - 1}] for y but received ${value}`);
+  const labelsFor = (count: number): Int32Array => {
+    if (labels.length < count) labels = new Int32Array(count);
+    return labels;
+  };
+
+  // Twin of network_train_batches (native/network.cpp).
+  const train = (r: TrainRun, stats: Float64Array, control: Int32Array | null): void => {
+    const samples = r.x.length / net.layout.inputSize;
+    const K = net.layout.outputs;
+    const scratch = labelsFor(r.batchSize);
+    const end = (status: number, completed: number, sample = 0, value = 0): void => {
+      stats[STATS_STATUS] = status;
+      stats[STATS_COMPLETED] = completed;
+      stats[STATS_SAMPLE] = sample;
+      stats[STATS_VALUE] = value;
+    };
+    for (let i = 0; i < r.batchCount; i++) {
+      if (control !== null && control[0] !== 0) return end(JOB_STOPPED, i);
+      const start = (r.firstBatch + i) * r.batchSize;
+      const batch = { x: r.x, rows: r.rows, start, count: Math.min(r.batchSize, samples - start) };
+      const prepared = batchTargets(r.y, scratch, batch, K);
+      if (!('targets' in prepared)) {
+        const sample = r.rows !== null ? (r.rows[start + prepared.row] as number) : start + prepared.row;
+        return end(JOB_BAD_LABEL, i, sample, prepared.value);
+      }
+      net.grads.fill(0);
+      networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
+      const loss = networkLoss(net, prepared.targets, batch.count, true);
+      const at = STATS_HEADER + i * BATCH_STATS;
+      stats[at + BATCH_LOSS] = loss;
+      stats[at + BATCH_CORRECT] = networkCorrect(net, prepared.targets, batch.count);
+      if (!Number.isFinite(loss)) return end(JOB_NON_FINITE_LOSS, i);
+      networkBackward(net, batch);
+      if (firstNonFinite(net.grads) >= 0) return end(JOB_NON_FINITE_GRADIENT, i);
+      optimizerStep(opt(), r.step + i, net.params, net.grads);
+    }
+    end(JOB_DONE, r.batchCount);
+  };
+
   return {
     name: 'js',
-    forward(net: NetworkMemory, b: BatchRef): void {
+    // Plain TypeScript runs on the main thread: the chunk length is the event-loop delay it causes.
+    chunkMilliseconds: 10,
+    get running() {
+      return running;
+    },
+    setLayout(layout: Layout): void {
+      net = { ...net, layout };
+    },
+    setWorkspace(workspace: Float32Array): void {
+      markAsUntransferable(workspace.buffer);
+      net = { ...net, workspace };
+    },
+    setOptimizer(o: OptimizerRef): void {
+      markAsUntransferable(o.state.buffer);
+      optimizer = o;
+    },
+    forward(b: BatchRef): void {
       networkForward(net, outputBlock(net, b.count), b);
     },
-    loss(net: NetworkMemory, y: TargetArray, _samples: number, b: BatchRef, withGrad: boolean): number {
-      return networkLoss(net, targetsOf(y, b), b.count, withGrad);
+    loss(y: TargetArray, _samples: number, b: BatchRef, withGrad: boolean): number {
+      const prepared = batchTargets(y, labelsFor(b.count), b, net.layout.outputs);
+      if (!('targets' in prepared)) throw badLabel(prepared.value);
+      return networkLoss(net, prepared.targets, b.count, withGrad);
     },
-    backward(net: NetworkMemory, b: BatchRef): void {
+    backward(b: BatchRef): void {
       networkBackward(net, b);
     },
-    optimizerStep(opt: OptimizerRef, params: Float32Array, grads: Float32Array): void {
-      optimizerStep(opt, params, grads);
+    optimizerStep(step: number): void {
+      optimizerStep(opt(), step, net.params, net.grads);
     },
-    trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats): number {
-      return trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, null);
-    },
-    trainStep(net, x, y, opt, stats): number {
-      const badX = firstNonFinite(x);
-      const badY = badX < 0 && y instanceof Float32Array ? firstNonFinite(y) : -1;
-      if (badX >= 0 || badY >= 0) {
-        stats[0] = badX >= 0 ? 0 : 1;
-        stats[1] = badX >= 0 ? badX : badY;
-        return -1;
+    train(r: TrainRun, stats: Float64Array, checkFinite: boolean): void {
+      if (checkFinite) {
+        const badX = firstNonFinite(r.x);
+        const badY = badX < 0 && r.y instanceof Float32Array ? firstNonFinite(r.y) : -1;
+        if (badX >= 0 || badY >= 0) {
+          stats[STATS_STATUS] = JOB_NON_FINITE_INPUT;
+          stats[STATS_COMPLETED] = 0;
+          stats[STATS_SAMPLE] = badX >= 0 ? 0 : 1;
+          stats[STATS_VALUE] = badX >= 0 ? badX : badY;
+          return;
+        }
       }
-      return trainBatches(net, x, y, null, x.length / net.layout.inputSize, 0, 1, opt, stats, null);
+      train(r, stats, null);
     },
-    // Plain TypeScript runs on the main thread: the chunk length is the event-loop delay it causes.
-    async trainBatchesAsync(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control): Promise<number> {
-      return trainBatches(net, x, y, rows, batchSize, firstBatch, batchCount, opt, stats, control);
+    // Yields to the event loop first, so timers, I/O and an AbortSignal run between chunks.
+    async trainAsync(r: TrainRun, stats: Float64Array, control: Int32Array): Promise<void> {
+      await new Promise((resolve) => setImmediate(resolve));
+      running = true;
+      try {
+        train(r, stats, control);
+      } finally {
+        running = false;
+      }
     },
-    chunkMilliseconds: 10,
-    predict(net: NetworkMemory, x: Float32Array, out: Float32Array): void {
+    predict(x: Float32Array, out: Float32Array): void {
       const samples = x.length / net.layout.inputSize;
-      const capacity = capacityOf(net);
       const K = net.layout.outputs;
-      for (let start = 0; start < samples; start += capacity) {
-        const count = Math.min(capacity, samples - start);
+      for (let start = 0; start < samples; start += capacity()) {
+        const count = Math.min(capacity(), samples - start);
         networkForward(net, out.subarray(start * K, (start + count) * K), { x, rows: null, start, count });
       }
     },
-    evaluate(net: NetworkMemory, x: Float32Array, y: TargetArray) {
+    evaluate(x: Float32Array, y: TargetArray) {
       const samples = x.length / net.layout.inputSize;
-      const capacity = capacityOf(net);
       let loss = 0;
       let correct = 0;
-      for (let start = 0; start < samples; start += capacity) {
-        const batch = { x, rows: null, start, count: Math.min(capacity, samples - start) };
+      for (let start = 0; start < samples; start += capacity()) {
+        const batch = { x, rows: null, start, count: Math.min(capacity(), samples - start) };
+        const prepared = batchTargets(y, labelsFor(batch.count), batch, net.layout.outputs);
+        if (!('targets' in prepared)) throw badLabel(prepared.value);
         networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
-        loss += networkLoss(net, targetsOf(y, batch), batch.count, false) * batch.count;
-        correct += networkCorrect(net, targetsOf(y, batch), batch.count);
+        loss += networkLoss(net, prepared.targets, batch.count, false) * batch.count;
+        correct += networkCorrect(net, prepared.targets, batch.count);
       }
       return { loss: loss / samples, correct };
     },

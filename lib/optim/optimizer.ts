@@ -3,10 +3,9 @@
 // a params-length block; hyper-parameters sit in a Float64Array the backends read directly.
 // An optimizer declares its kind, its hyper-parameters (HyperSpec) and its state buffer names;
 // validation, stateDict and the backends' calls come from here.
-import { markAsUntransferable } from 'node:worker_threads';
-import type { Backend, OptimizerRef } from '../backend';
-import { InvalidArgumentError, NotCompiledError, ShapeError } from '../errors';
-import { boolean, finiteNumber, invalid, knownKeys, plainObject } from '../validate';
+import type { Backend } from '../backend';
+import { InvalidArgumentError, ModelBusyError, NotCompiledError, ShapeError } from '../errors';
+import { boolean, finiteNumber, invalid, plainObject, readOptions } from '../validate';
 import { HYPER_LR } from './kinds';
 
 export interface OptimizerStateDict {
@@ -38,7 +37,7 @@ interface Attachment {
   guard: (method: string) => void;
 }
 
-export abstract class Optimizer implements OptimizerRef {
+export abstract class Optimizer {
   /** Native kind code (native/optimizer.h). @internal */
   abstract readonly kind: number;
   /** The optimizer's type name in stateDict. */
@@ -69,8 +68,7 @@ export abstract class Optimizer implements OptimizerRef {
 
   /** Validates every option (defaults for the absent ones) before changing any. */
   private setOptions(options: unknown): void {
-    const o = plainObject(this.optionsName, options);
-    knownKeys(this.optionsName, o, this.specs.map((s) => s.name));
+    const o = readOptions(this.optionsName, options, this.specs.map((s) => s.name));
     const values: Record<string, number | boolean> = {};
     for (const spec of this.specs) {
       const value = o[spec.name] ?? spec.default;
@@ -88,9 +86,15 @@ export abstract class Optimizer implements OptimizerRef {
   get lr(): number {
     return this.hyper[HYPER_LR] as number;
   }
-  /** Changing lr between steps is how learning-rate schedules drive an optimizer. */
+  /**
+   * Changing lr between steps is how learning-rate schedules drive an optimizer. During fit it
+   * can be changed between chunks (from a callback); while a chunk runs it is refused, so which
+   * batches a new rate applies to never depends on timing.
+   */
   set lr(value: number) {
-    this.hyper[HYPER_LR] = finiteNumber('lr', value, 0);
+    const lr = finiteNumber('lr', value, 0);
+    this.notRunning('lr');
+    this.hyper[HYPER_LR] = lr;
   }
 
   /** Updates taken so far (PyTorch's state['step']). */
@@ -113,8 +117,7 @@ export abstract class Optimizer implements OptimizerRef {
 
   /** Applies one update to the model's parameters from its gradients. */
   step(): void {
-    const { backend, params, grads } = this.attached('step', true);
-    backend.optimizerStep(this, params, grads);
+    this.attached('step', true).backend.optimizerStep(this.steps);
     this.steps++;
   }
 
@@ -123,7 +126,9 @@ export abstract class Optimizer implements OptimizerRef {
     this.attached('zeroGrad', true).grads.fill(0);
   }
 
+  /** A copy of the state. During fit it can be taken between chunks (from a callback), never mid-chunk. */
   stateDict(): OptimizerStateDict {
+    this.notRunning('stateDict');
     const state: Record<string, Float32Array> = {};
     for (const name of this.stateNames) state[name] = this.stateBuffer(name).slice();
     return { type: this.type, step: this.steps, options: this.options, state };
@@ -157,7 +162,7 @@ export abstract class Optimizer implements OptimizerRef {
       throw new InvalidArgumentError('This optimizer already belongs to another model; create one optimizer per model');
     }
     const state = new Float32Array(this.stateNames.length * params.length);
-    markAsUntransferable(state.buffer);
+    backend.setOptimizer({ kind: this.kind, hyper: this.hyper, state });
     this.attachment = { params, grads, backend, state, guard };
     this.steps = 0;
   }
@@ -165,6 +170,11 @@ export abstract class Optimizer implements OptimizerRef {
   /** Records updates the fused training loop took. @internal */
   advance(steps: number): void {
     this.steps += steps;
+  }
+
+  /** A training chunk reads and writes the state and reads the hyper-parameters while it runs. */
+  private notRunning(method: string): void {
+    if (this.attachment?.backend.running === true) throw new ModelBusyError(`optimizer.${method}`);
   }
 
   private attached(method: string, writes = false): Attachment {
