@@ -3,10 +3,10 @@
 // from the engine's own getters (lib/typed-arrays.ts), so an overridden `buffer` or `length`
 // cannot mislead a check; number[][] / number[] are converted once, the one copying path.
 import type { Backend } from './backend';
-import { InvalidArgumentError, ShapeError } from './errors';
+import { InvalidArgumentError, ShapeError, UnsupportedBufferError } from './errors';
 import { LOSS_CATEGORICAL_CROSSENTROPY } from './layout';
 import type { TargetArray } from './native';
-import { kindIn, ownView } from './typed-arrays';
+import { bufferOfView, isResizable, kindIn, ownView } from './typed-arrays';
 import { describe, invalid, readArray } from './validate';
 
 export type InputData = Float32Array | ArrayLike<ArrayLike<number>>;
@@ -117,4 +117,17 @@ export function nonFiniteError(name: string, data: Float32Array, index: number, 
     `Expected finite numbers in ${name} but received ${data[index]} at index ${index} ` +
       `(sample ${Math.floor(index / width)}, column ${index % width})`,
   );
+}
+
+/**
+ * Memory a job reads while JavaScript runs must not be able to shrink: a resizable ArrayBuffer
+ * is refused (native code refuses it too; this says so before anything starts).
+ */
+export function requireFixedSize(name: string, data: ArrayBufferView): void {
+  if (isResizable(bufferOfView(data))) {
+    throw new UnsupportedBufferError(
+      `Expected ${name} on a fixed-size buffer but it is backed by a resizable ArrayBuffer, which could shrink while ` +
+        'training reads it; copy it into a fixed-length array first (e.g. Float32Array.from(x))',
+    );
+  }
 }

@@ -21,7 +21,7 @@ export type { InputData, TargetData, LabelArray } from './data';
 export type { BlasInfo, TargetArray } from './native';
 export {
   AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
-  NotCompiledError, ShapeError, StateError,
+  NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
 } from './errors';
 
 /** The BLAS the native backend runs on, and the addon file that was loaded. */
@@ -29,9 +29,9 @@ export function blasInfo(): BlasInfo & { binary: string } {
   return { ...loadNative().blasInfo(), binary: nativeBinaryPath() };
 }
 
-/** Threads OpenBLAS uses per call (default: the machine's cores). */
+/** Threads OpenBLAS uses per call (default: the machine's cores), 1 to 1024. */
 export function setNumThreads(threads: number): void {
-  loadNative().setNumThreads(positiveInteger('threads', threads));
+  loadNative().setNumThreads(positiveInteger('threads', threads, 1024));
 }
 
 export function getNumThreads(): number {

@@ -4,7 +4,7 @@ import type { Backend, BatchRef } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './callbacks';
-import { checkFinite, nonFiniteError, toInputs, toTargets, type InputData, type TargetData } from './data';
+import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data';
 import {
   InvalidArgumentError, ModelBusyError, NotCompiledError, OutOfMemoryError, StateError,
 } from './errors';
@@ -277,6 +277,8 @@ export class Sequential {
       const signal = o.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', signal);
       const { inputs, targets, samples } = this.data(x, y);
+      requireFixedSize('x', inputs);
+      requireFixedSize('y', targets);
 
       const batchSize = Math.min(batchSizeOption, samples);
       this.reserve(batchSize);
