@@ -138,7 +138,7 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
 });
 
 test('setNumThreads validates and getNumThreads reports', () => {
-  expect(() => setNumThreads(0)).toThrow('Expected positive integer for threads but received 0 of type number');
+  expect(() => setNumThreads(0)).toThrow('Expected integer between 1 and 1024 for threads but received 0 of type number');
   setNumThreads(1);
   expect(getNumThreads()).toBe(1);
   setNumThreads(2);
