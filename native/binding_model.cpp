@@ -110,8 +110,25 @@ std::vector<int> batch_rows(Napi::Env env, napi_value v, long n, long start, lon
   return rows;
 }
 
-Batch batch(const Inputs& in, const std::vector<int>& rows, long start, int count) {
-  return rows.empty() ? Batch{in.x, nullptr, start, count} : Batch{in.x, rows.data(), 0, count};
+// forward's and backward's (x, rows, start, count): one batch of the user's inputs, its rows
+// (a checked copy) owned here.
+struct BatchCall {
+  Inputs in;
+  std::vector<int> rows;
+  long start;
+  int count;
+
+  Batch batch() const {
+    return rows.empty() ? Batch{in.x, nullptr, start, count} : Batch{in.x, rows.data(), 0, count};
+  }
+};
+
+BatchCall batch_call(const Napi::CallbackInfo& info, const Network& net, int capacity) {
+  Napi::Env env = info.Env();
+  Inputs in = inputs(env, info[0], net);
+  long start = integer(env, info[2], "start", 0, in.n);
+  int count = (int)integer(env, info[3], "count", 1, capacity);
+  return BatchCall{in, batch_rows(env, info[1], in.n, start, count), start, count};
 }
 
 // A sync entry point's error for a label the kernels refused.
@@ -206,11 +223,8 @@ Napi::Value Model::Forward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Network& net = plan_->net;
   ModelMemory m = memory(env);
-  Inputs in = inputs(env, info[0], net);
-  long start = integer(env, info[2], "start", 0, in.n);
-  int count = (int)integer(env, info[3], "count", 1, m.capacity);
-  std::vector<int> rows = batch_rows(env, info[1], in.n, start, count);
-  network_forward(net, m.ws + net.output_offset(count), m.params, m.ws, batch(in, rows, start, count));
+  BatchCall call = batch_call(info, net, m.capacity);
+  network_forward(net, m.ws + net.output_offset(call.count), m.params, m.ws, call.batch());
   return env.Undefined();
 }
 
@@ -227,15 +241,12 @@ Napi::Value Model::Loss(const Napi::CallbackInfo& info) {
   napi_value buffer;
   Targets t = targets(env, info[0], net, n, &buffer);
   std::vector<int32_t> labels(count);
-  const int* r = rows.empty() ? nullptr : rows.data();
-  long first = rows.empty() ? start : 0;
-  long bad_value = 0;
-  if (t.type != TARGET_DENSE) {
-    int bad = gather_labels(labels.data(), &bad_value, t, r, first, count, net.outputs());
-    if (bad >= 0) bad_label(env, JobResult{JOB_BAD_LABEL, 0, r ? r[bad] : first + bad, bad_value}, net.outputs());
-  }
-  double loss = network_loss(net, m.ws, batch_targets(t, labels.data(), r, first), count,
-                             Napi::Value(env, info[5]).ToBoolean().Value());
+  BatchTargets batch;
+  JobResult result{};
+  if (!network_batch_targets(&batch, &result, net, t, labels.data(), rows.empty() ? nullptr : rows.data(),
+                             rows.empty() ? start : 0, count))
+    bad_label(env, result, net.outputs());
+  double loss = network_loss(net, m.ws, batch, count, Napi::Value(env, info[5]).ToBoolean().Value());
   return Napi::Number::New(env, loss);
 }
 
@@ -244,11 +255,7 @@ Napi::Value Model::Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Network& net = plan_->net;
   ModelMemory m = memory(env);
-  Inputs in = inputs(env, info[0], net);
-  long start = integer(env, info[2], "start", 0, in.n);
-  int count = (int)integer(env, info[3], "count", 1, m.capacity);
-  std::vector<int> rows = batch_rows(env, info[1], in.n, start, count);
-  network_backward(net, m.grads, m.params, m.ws, batch(in, rows, start, count));
+  network_backward(net, m.grads, m.params, m.ws, batch_call(info, net, m.capacity).batch());
   return env.Undefined();
 }
 

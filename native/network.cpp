@@ -121,11 +121,9 @@ long network_correct(const Network& net, const float* ws, const BatchTargets& ta
                        net.loss, 0.0f);
 }
 
-// The targets of the batch of B rows starting at `start`: labels copied into `labels` and
-// checked. Returns false, with the bad label recorded in *result, when one is out of range.
-static bool prepare_targets(BatchTargets* out, JobResult* result, const Network& net,
-                            const Targets& targets, int32_t* labels, const int* rows, long start,
-                            int B) {
+bool network_batch_targets(BatchTargets* out, JobResult* result, const Network& net,
+                           const Targets& targets, int32_t* labels, const int* rows, long start,
+                           int B) {
   if (targets.type != TARGET_DENSE) {
     long value = 0;
     int bad = gather_labels(labels, &value, targets, rows, start, B, net.outputs());
@@ -160,7 +158,7 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
     long row_start = run.rows != nullptr ? start - run.rows_base : start;
     Batch batch{run.x, run.rows, row_start, B};
     BatchTargets targets;
-    if (!prepare_targets(&targets, &result, net, run.targets, labels, run.rows, row_start, B))
+    if (!network_batch_targets(&targets, &result, net, run.targets, labels, run.rows, row_start, B))
       return result;
 
     std::memset(grads, 0, sizeof(float) * n_params);
@@ -202,7 +200,7 @@ JobResult network_evaluate(const Network& net, double* totals, const float* para
   for (long start = 0; start < n; start += capacity) {
     int B = (int)(n - start < capacity ? n - start : capacity);
     BatchTargets t;
-    if (!prepare_targets(&t, &result, net, targets, labels, nullptr, start, B)) return result;
+    if (!network_batch_targets(&t, &result, net, targets, labels, nullptr, start, B)) return result;
     network_forward(net, net.fused_output() ? nullptr : ws + net.output_offset(B), params, ws,
                     Batch{x, nullptr, start, B});
     // Every loss is a mean over rows of equal width, so weighting by rows gives the full mean.

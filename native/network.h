@@ -97,6 +97,13 @@ struct JobResult {
   long value;      // JOB_BAD_LABEL: the label read
 };
 
+// The targets of the batch of B rows starting at `start` (of rows, or of the samples when rows is
+// null): float rows in place, or class labels copied into labels (B,) and checked. Returns
+// false, with status JOB_BAD_LABEL and the sample and label in *result, when one is out of range.
+bool network_batch_targets(BatchTargets* out, JobResult* result, const Network& net,
+                           const Targets& targets, int32_t* labels, const int* rows, long start,
+                           int B);
+
 // A run of training batches: `batch_size` rows of the sample order (rows, or 0..n-1 when rows
 // is null) starting at batch number `first_batch`; the last one may be shorter.
 struct TrainRun {

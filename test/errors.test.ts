@@ -5,18 +5,14 @@ import {
   Dense, DetachedBufferError, InvalidArgumentError, NonFiniteLossError, NotCompiledError, SGD, Sequential,
   ShapeError, StateError, type BlastrainError,
 } from '../lib/index';
+import { thrown } from './helpers';
 
 function detach(a: ArrayBufferView): void {
   structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
 }
 
 function expectError(fn: () => unknown, type: new (...args: never[]) => BlastrainError, code: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
+  const caught = thrown(fn);
   expect(caught).toBeInstanceOf(type);
   expect((caught as BlastrainError).code).toBe(code);
   expect((caught as Error).message).toMatch(message);

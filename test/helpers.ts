@@ -57,3 +57,13 @@ export function resizableBuffer(bytes: number, maxBytes: number): ArrayBuffer & 
   const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
   return new Resizable(bytes, { maxByteLength: maxBytes });
 }
+
+/** What fn throws (undefined when it returns). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}

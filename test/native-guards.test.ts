@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { statsFor, STATS_COMPLETED, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, JOB_BAD_LABEL, JOB_DONE } from '../lib/job';
 import { LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, Layout, type Plan } from '../lib/layout';
 import { loadNative } from '../lib/native';
-import { resizableBuffer } from './helpers';
+import { resizableBuffer, thrown } from './helpers';
 
 const addon = loadNative();
 const shapes = [{ units: 4, activation: 'relu' as const, leakyReluAlpha: 0.01 }, { units: 2, activation: 'softmax' as const, leakyReluAlpha: 0.01 }];
@@ -97,12 +97,7 @@ describe('native argument guards', () => {
     ['threads out of range', () => addon.setNumThreads(2000), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /threads must be an integer in \[1, 1024\]/],
   ];
   test.each(bad)('%s → an error with a library code', (_, call, code, message) => {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(call);
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ code });
     expect((error as Error).message).toMatch(message);

@@ -5,6 +5,7 @@
 // the batch with a NonFiniteLossError whose quantity is 'gradient'.
 import { describe, expect, test } from 'vitest';
 import { Dense, NonFiniteLossError, SGD, Sequential } from '../../lib/index';
+import { thrown } from '../helpers';
 
 describe.each(['native', 'js'] as const)('%s backend', (backend) => {
   const make = () => {
@@ -18,12 +19,7 @@ describe.each(['native', 'js'] as const)('%s backend', (backend) => {
   test('trainStep refuses the batch and leaves the weights as they were', () => {
     const m = make();
     const before = m.params.slice();
-    let error: unknown;
-    try {
-      m.trainStep(x, y);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => m.trainStep(x, y));
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect(error).toMatchObject({ quantity: 'gradient', code: 'ERR_BLASTRAIN_NON_FINITE_LOSS' });
     expect(Number.isFinite((error as NonFiniteLossError).loss)).toBe(true);
