@@ -103,6 +103,21 @@ export class OutOfMemoryError extends BlastrainError {
   }
 }
 
+/** A model file or buffer is malformed, or does not fit the model it is loaded into. */
+export class ModelFormatError extends BlastrainError {
+  constructor(message: string) {
+    super('ERR_BLASTRAIN_MODEL_FORMAT', message);
+  }
+}
+
+/** Reading or writing a file failed (it does not exist, no permission, disk full…); `cause` has the system error. */
+export class FileError extends BlastrainError {
+  constructor(message: string, options?: { cause: unknown }) {
+    super('ERR_BLASTRAIN_FILE', message);
+    if (options) this.cause = options.cause;
+  }
+}
+
 /** The native addon could not be loaded. */
 export class NativeLoadError extends BlastrainError {
   constructor(message: string, options?: { cause: unknown }) {

@@ -34,6 +34,8 @@ export interface FitRun {
   stopRequested(): boolean;
   /** Clears the gradients a refused batch left behind. */
   zeroGrads(): void;
+  /** Resolves once no save started from a callback is still reading the model's buffers. */
+  waitForReaders(): Promise<void>;
 }
 
 /**
@@ -115,13 +117,20 @@ export async function runFit(run: FitRun): Promise<History> {
       checkAborted();
       await each(callbacks, (c) => c.onEpochBegin?.(epoch));
       progress?.epochBegin();
-      if (order !== null) run.random.shuffle(order);
+      if (order !== null) {
+        // A fresh permutation of 0..n-1 every epoch: the order depends only on the generator's
+        // state, so training split over several fit calls (or resumed from a file) shuffles
+        // exactly as one long fit does.
+        for (let i = 0; i < samples; i++) order[i] = i;
+        run.random.shuffle(order);
+      }
       let lossSum = 0;
       let correct = 0;
       let rowsSeen = 0;
       for (let done = 0; done < batches && !run.stopRequested(); ) {
         checkAborted();
         const count = sizer.next(batches - done);
+        await run.waitForReaders();
         const started = performance.now();
         const job = { x: inputs, y: targets, rows: order, batchSize, firstBatch: done, batchCount: count, step: optimizer.stepCount };
         await backend.trainAsync(job, stats, control);

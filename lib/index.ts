@@ -3,7 +3,9 @@ import { loadNative, nativeBinaryPath, type BlasInfo } from './native';
 import { positiveInteger } from './validate';
 
 export { Sequential } from './model';
-export type { SequentialOptions, CompileOptions, FitOptions, EvaluateResult } from './model';
+export type {
+  SequentialOptions, CompileOptions, FitOptions, EvaluateResult, SaveOptions, LoadOptions, LoadWeightsOptions, LoadWeightsResult,
+} from './model';
 export type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
 export { Dense } from './layers';
 export type { DenseOptions } from './layers';
@@ -21,7 +23,7 @@ export type { InputData, TargetData, LabelArray } from './data';
 export type { BlasInfo, TargetArray } from './native';
 export {
   AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
-  NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
+  FileError, ModelFormatError, NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
 } from './errors';
 
 /** The BLAS the native backend runs on, and the addon file that was loaded. */

@@ -5,8 +5,10 @@ import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './callbacks';
 import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data';
+import { open } from 'node:fs/promises';
 import {
-  InvalidArgumentError, ModelBusyError, NotCompiledError, OutOfMemoryError, StateError,
+  BlastrainError, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError,
+  StateError,
 } from './errors';
 import { runFit, trainOutcome } from './fit';
 import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_LOSS, statsFor } from './job';
@@ -18,6 +20,15 @@ import type { TargetArray } from './native';
 import { Optimizer } from './optim/optimizer';
 import { Progress } from './progress';
 import { Random } from './random';
+import { writeFileAtomic } from './io/atomic-write';
+import {
+  architectureOf, checkShape, compareNames, encodeModel, parameterTensors, parseRecord, readTargets, type ModelRecord,
+  type TensorTarget,
+} from './io/model-file';
+import { readHeader, type ByteSource, type Header } from './io/safetensors';
+import { fileSource, memorySource } from './io/sources';
+import { createOptimizer } from './optim/registry';
+import { kindIn, ownView } from './typed-arrays';
 import { boolean, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
 
 export interface SequentialOptions {
@@ -50,6 +61,32 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
+export interface SaveOptions {
+  /** Also store the optimizer's state and step count, to resume training exactly. Default false. */
+  optimizer?: boolean;
+}
+
+export interface LoadOptions {
+  /** Default 'native'. */
+  backend?: 'native' | 'js';
+}
+
+export interface LoadWeightsOptions {
+  /** Refuse a file whose tensor names are not exactly the model's (PyTorch's strict). Default true. */
+  strict?: boolean;
+  /**
+   * Maps a file's tensor name (after DDP's `module.` prefix is stripped) to the model's name
+   * for it (`0.weight`, `0.bias`, `2.weight`, …), or undefined to skip that tensor.
+   */
+  rename?: (name: string) => string | undefined;
+}
+
+/** As PyTorch's load_state_dict returns: the names the file lacked and the ones the model has no place for. */
+export interface LoadWeightsResult {
+  missing: string[];
+  unexpected: string[];
+}
+
 export interface EvaluateResult {
   loss: number;
   /** For cross-entropy losses. */
@@ -74,6 +111,8 @@ export class Sequential {
   /** ∂loss/∂params, same layout. */
   readonly grads: Float32Array;
   readonly backend: 'native' | 'js';
+  /** The seed the model was built with (initialisation, and the start of shuffling). */
+  readonly seed: number;
   private readonly ops: Backend;
   private layout: Layout;
   private readonly random: Random;
@@ -84,6 +123,8 @@ export class Sequential {
   private readonly stepStats = statsFor(1);
   /** The call that holds the model (fit for its whole run, any other call while it runs), or undefined. */
   private busy: string | undefined;
+  /** A save started from a fit callback, still reading the buffers: fit waits for it before its next chunk. */
+  private reading: Promise<void> | undefined;
   /** Set to true (e.g. from a callback) to end fit() after the current chunk of batches, as in Keras. */
   stopTraining = false;
 
@@ -110,6 +151,7 @@ export class Sequential {
     this.grads = allocateFloats('the gradients', this.layout.paramCount);
     // The native backend pins both (untransferable, fixed size) for as long as the model lives.
     this.ops = (this.backend === 'native' ? createNativeBackend : createJsBackend)(this.layout, this.params, this.grads);
+    this.seed = seed;
     this.random = new Random(seed);
     this.layers.forEach((layer, l) => {
       const w = this.layout.weightOffset(l);
@@ -290,10 +332,227 @@ export class Sequential {
         accuracy: (correct, rows) => this.accuracy(correct, rows),
         stopRequested: () => this.stopTraining,
         zeroGrads: () => this.grads.fill(0),
+        waitForReaders: async () => {
+          while (this.reading !== undefined) await this.reading;
+        },
       });
+    } finally {
+      while (this.reading !== undefined) await this.reading.catch(() => undefined);
+      this.busy = undefined;
+    }
+  }
+
+  /**
+   * Writes the model to one safetensors file (tensors named as PyTorch's nn.Sequential
+   * state_dict; architecture, loss and optimizer in its metadata), atomically: a crash at any
+   * moment leaves the old file or the new one. With `optimizer: true` the optimizer's state and
+   * step count (and the shuffling state) go in too, so training resumes exactly. Works between
+   * fit's chunks, from a callback (fit waits for it).
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+    const o = readOptions('save options', options, ['optimizer']);
+    const chunks = this.encode('save', boolean('optimizer', o.optimizer ?? false));
+    await this.holdWhileReading('save', async () => {
+      try {
+        await writeFileAtomic(path, chunks);
+      } catch (error) {
+        throw new FileError(`Cannot save the model to ${path}: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  }
+
+  /** The same bytes save() writes, in memory (for a database or an object store). */
+  toBuffer(options: SaveOptions = {}): Buffer {
+    const o = readOptions('toBuffer options', options, ['optimizer']);
+    return Buffer.concat(this.encode('toBuffer', boolean('optimizer', o.optimizer ?? false)));
+  }
+
+  /** A model saved by save(), with its loss, optimizer (and its state, when saved) restored. */
+  static async load(path: string, options: LoadOptions = {}): Promise<Sequential> {
+    if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+    const backend = loadBackend(options);
+    return withFile(path, (source) => Sequential.read(source, backend));
+  }
+
+  /** A model from the bytes of toBuffer() or of a saved file. */
+  static async fromBuffer(bytes: Uint8Array, options: LoadOptions = {}): Promise<Sequential> {
+    const backend = loadBackend(options);
+    return Sequential.read(memorySource(bufferBytes(bytes)), backend);
+  }
+
+  /**
+   * Loads weights from a safetensors file or buffer written from a PyTorch state_dict (or by
+   * save()) into this model: names as nn.Sequential gives them (`0.weight`, `0.bias`, …), DDP's
+   * `module.` prefix stripped, other names mapped by `rename`. F16, BF16 and F64 are converted.
+   * On any error the model keeps the weights it had.
+   */
+  async loadWeights(source: string | Uint8Array, options: LoadWeightsOptions = {}): Promise<LoadWeightsResult> {
+    const o = readOptions('loadWeights options', options, ['strict', 'rename']);
+    const strict = boolean('strict', o.strict ?? true);
+    const rename = o.rename;
+    if (rename !== undefined && typeof rename !== 'function') throw invalid('rename', 'function', rename);
+    const bytes = typeof source === 'string' ? undefined : bufferBytes(source);
+    this.enter('loadWeights');
+    try {
+      const read = async (from: ByteSource) => this.readWeights(from, strict, rename as LoadWeightsOptions['rename']);
+      return bytes === undefined ? await withFile(source as string, read) : await read(memorySource(bytes));
     } finally {
       this.busy = undefined;
     }
+  }
+
+  private async readWeights(source: ByteSource, strict: boolean, rename: LoadWeightsOptions['rename']): Promise<LoadWeightsResult> {
+    const header = await readHeader(source);
+    const ours = header.metadata.format === 'blastrain';
+    const byName = new Map<string, string>(); // model name → file name
+    const unexpected: string[] = [];
+    for (const fileName of header.tensors.keys()) {
+      if (ours && fileName.startsWith('optimizer.')) continue;
+      const stripped = fileName.startsWith('module.') ? fileName.slice('module.'.length) : fileName;
+      const name = rename === undefined ? stripped : rename(stripped);
+      if (name === undefined) continue;
+      if (typeof name !== 'string') throw invalid(`rename('${stripped}')`, 'string or undefined', name);
+      if (byName.has(name)) throw new ModelFormatError(`${source.label}: tensors '${byName.get(name)}' and '${fileName}' both map to '${name}'`);
+      byName.set(name, fileName);
+    }
+    const tensors = parameterTensors(this.architecture());
+    const known = new Set(tensors.map((t) => t.name));
+    for (const name of byName.keys()) if (!known.has(name)) unexpected.push(name);
+    const missing = tensors.filter((t) => !byName.has(t.name)).map((t) => t.name);
+    if (strict && (missing.length > 0 || unexpected.length > 0)) {
+      throw new ModelFormatError(
+        `${source.label} does not match the model (strict): ` +
+          [missing.length > 0 ? `missing ${missing.join(', ')}` : '', unexpected.length > 0 ? `unexpected ${unexpected.join(', ')}` : '']
+            .filter(Boolean).join('; ') + '. Pass { strict: false } to load what matches, or { rename } to map names',
+      );
+    }
+    const targets: TensorTarget[] = [];
+    for (const t of tensors) {
+      const fileName = byName.get(t.name);
+      if (fileName === undefined) continue;
+      const entry = header.tensors.get(fileName)!;
+      checkShape(source, entry, t.name, t.shape);
+      targets.push({ entry, target: this.params.subarray(t.offset, t.offset + t.shape.reduce((n, d) => n * d, 1)) });
+    }
+    const before = this.params.slice();
+    try {
+      await readTargets(source, header, targets);
+    } catch (error) {
+      this.params.set(before);
+      throw error;
+    }
+    return { missing, unexpected };
+  }
+
+  /** The architecture as a model file records it. */
+  private architecture() {
+    return architectureOf(this.inputSize, this.seed, this.layers);
+  }
+
+  /** The file's chunks: header, params and (optionally) optimizer state, as views (no copy). */
+  private encode(method: string, withOptimizer: boolean): Uint8Array[] {
+    this.requireReadable(method);
+    const optimizer = this.compiled?.optimizer;
+    if (withOptimizer && optimizer === undefined) throw new NotCompiledError(`Cannot ${method} with { optimizer: true } before compile({ loss, optimizer })`);
+    const record: ModelRecord = {
+      architecture: this.architecture(),
+      ...(this.compiled && { loss: this.compiled.loss, optimizer: { type: this.compiled.optimizer.type, options: this.compiled.optimizer.options } }),
+      ...(withOptimizer && { optimizerStep: optimizer!.stepCount, randomState: this.random.state }),
+    };
+    const state = withOptimizer
+      ? { names: optimizer!.stateNames, buffers: optimizer!.stateNames.map((n) => optimizer!.stateBuffer(n)) }
+      : undefined;
+    return encodeModel(record, this.params, state);
+  }
+
+  /** Reading the buffers is safe when the model is idle, or between fit's chunks (a callback). */
+  private requireReadable(method: string): void {
+    if (this.busy !== undefined && !(this.busy === 'fit' && !this.ops.running)) throw new ModelBusyError(method);
+  }
+
+  /**
+   * Runs an async read of the model's buffers: holding the model when it is idle, or, from a
+   * fit callback, as a reader fit waits for before its next chunk.
+   */
+  private async holdWhileReading(method: string, read: () => Promise<void>): Promise<void> {
+    this.requireReadable(method);
+    if (this.busy === 'fit') {
+      const previous = this.reading;
+      const current = (async () => {
+        await previous?.catch(() => undefined);
+        await read();
+      })();
+      this.reading = current;
+      try {
+        await current;
+      } finally {
+        if (this.reading === current) this.reading = undefined;
+      }
+      return;
+    }
+    this.enter(method);
+    try {
+      await read();
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  private static async read(source: ByteSource, backend: 'native' | 'js'): Promise<Sequential> {
+    const header = await readHeader(source);
+    const record = parseRecord(source, header.metadata);
+    const model = Sequential.build(source, record, backend);
+    const targets = model.tensorTargets(source, header, record);
+    await readTargets(source, header, targets);
+    if (record.optimizerStep !== undefined) model.optimizer!.advance(record.optimizerStep);
+    if (record.randomState !== undefined) model.random.state = record.randomState;
+    return model;
+  }
+
+  /** A new model (compiled when the record has a loss and an optimizer) for a file's record. */
+  private static build(source: ByteSource, record: ModelRecord, backend: 'native' | 'js'): Sequential {
+    const { architecture: a } = record;
+    try {
+      const model = new Sequential({
+        inputSize: a.inputSize, seed: a.seed, backend,
+        layers: a.layers.map((l) => new Dense(l.units, { activation: l.activation, leakyReluAlpha: l.leakyReluAlpha })),
+      });
+      if (record.loss !== undefined && record.optimizer !== undefined) {
+        const optimizer = createOptimizer(record.optimizer.type, record.optimizer.options);
+        model.compile({ loss: record.loss, optimizer: optimizer! });
+      }
+      return model;
+    } catch (error) {
+      if (!(error instanceof BlastrainError) || error instanceof OutOfMemoryError) throw error;
+      throw new ModelFormatError(`${source.label} describes a model blastrain cannot build: ${error.message}`);
+    }
+  }
+
+  /** Where each tensor of a file of this model goes; every name and shape checked first. */
+  private tensorTargets(source: ByteSource, header: Header, record: ModelRecord): TensorTarget[] {
+    const tensors = parameterTensors(record.architecture);
+    const optimizer = record.optimizerStep !== undefined ? this.optimizer : undefined;
+    const stateNames = optimizer?.stateNames.map((n) => `optimizer.${n}`) ?? [];
+    const { missing, unexpected } = compareNames(header, [...tensors.map((t) => t.name), ...stateNames]);
+    if (missing.length > 0 || unexpected.length > 0) {
+      throw new ModelFormatError(
+        `${source.label} does not hold the tensors its architecture needs: ` +
+          [missing.length > 0 ? `missing ${missing.join(', ')}` : '', unexpected.length > 0 ? `unexpected ${unexpected.join(', ')}` : '']
+            .filter(Boolean).join('; '),
+      );
+    }
+    const targets: TensorTarget[] = tensors.map((t) => {
+      const entry = header.tensors.get(t.name)!;
+      checkShape(source, entry, t.name, t.shape);
+      return { entry, target: this.params.subarray(t.offset, t.offset + t.shape.reduce((n, d) => n * d, 1)) };
+    });
+    for (const name of optimizer?.stateNames ?? []) {
+      const entry = header.tensors.get(`optimizer.${name}`)!;
+      checkShape(source, entry, `optimizer state ${name}`, [this.params.length]);
+      targets.push({ entry, target: optimizer!.stateBuffer(name) });
+    }
+    return targets;
   }
 
   /** True while fit() runs. */
@@ -363,6 +622,35 @@ export class Sequential {
     this.ops.setWorkspace(workspace);
     this.workspace = workspace;
     this.capacity = rows;
+  }
+}
+
+function loadBackend(options: unknown): 'native' | 'js' {
+  const o = readOptions('load options', options, ['backend']);
+  return oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
+}
+
+/** The bytes of a Buffer or Uint8Array, read through the engine. */
+function bufferBytes(bytes: unknown): Uint8Array {
+  if (kindIn(bytes, ['Uint8Array']) === undefined) throw invalid('bytes', 'Buffer or Uint8Array', bytes);
+  return ownView('bytes', bytes as Uint8Array, 'Uint8Array');
+}
+
+/** Runs read over a file opened for reading; system errors become FileErrors. */
+async function withFile<T>(path: string, read: (source: ByteSource) => Promise<T>): Promise<T> {
+  let handle;
+  let size;
+  try {
+    handle = await open(path, 'r');
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle?.close();
+    throw new FileError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return await read(fileSource(handle, size, path));
+  } finally {
+    await handle.close();
   }
 }
 

@@ -50,7 +50,7 @@ export abstract class Optimizer {
   protected constructor(
     private readonly specs: readonly HyperSpec[],
     /** Names of the state buffers, in their order inside `state`. */
-    private readonly stateNames: readonly string[],
+    readonly stateNames: readonly string[],
     options: unknown,
     private readonly optionsName: string,
   ) {
