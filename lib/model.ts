@@ -22,10 +22,10 @@ import { Progress } from './progress';
 import { Random } from './random';
 import { writeFileAtomic } from './io/atomic-write';
 import {
-  architectureOf, checkShape, compareNames, encodeModel, parameterTensors, parseRecord, readTargets, type ModelRecord,
+  architectureOf, checkModelTensors, checkShape, encodeModel, parameterTensors, parseRecord, readTargets, type ModelRecord,
   type TensorTarget,
 } from './io/model-file';
-import { readHeader, type ByteSource, type Header } from './io/safetensors';
+import { elementCount, readHeader, type ByteSource } from './io/safetensors';
 import { fileSource, memorySource } from './io/sources';
 import { createOptimizer } from './optim/registry';
 import { kindIn, ownView } from './typed-arrays';
@@ -433,7 +433,7 @@ export class Sequential {
       if (fileName === undefined) continue;
       const entry = header.tensors.get(fileName)!;
       checkShape(source, entry, t.name, t.shape);
-      targets.push({ entry, target: this.params.subarray(t.offset, t.offset + t.shape.reduce((n, d) => n * d, 1)) });
+      targets.push({ entry, target: this.params.subarray(t.offset, t.offset + elementCount(t.shape)) });
     }
     const before = this.params.slice();
     try {
@@ -502,8 +502,14 @@ export class Sequential {
   private static async read(source: ByteSource, backend: 'native' | 'js'): Promise<Sequential> {
     const header = await readHeader(source);
     const record = parseRecord(source, header.metadata);
+    const stateNames = record.optimizerStep !== undefined ? stateNamesOf(source, record) : [];
+    checkModelTensors(source, header, record, stateNames);
     const model = Sequential.build(source, record, backend);
-    const targets = model.tensorTargets(source, header, record);
+    const targets: TensorTarget[] = parameterTensors(record.architecture).map((t) => ({
+      entry: header.tensors.get(t.name)!,
+      target: model.params.subarray(t.offset, t.offset + elementCount(t.shape)),
+    }));
+    for (const name of stateNames) targets.push({ entry: header.tensors.get(`optimizer.${name}`)!, target: model.optimizer!.stateBuffer(name) });
     await readTargets(source, header, targets);
     if (record.optimizerStep !== undefined) model.optimizer!.advance(record.optimizerStep);
     if (record.randomState !== undefined) model.random.state = record.randomState;
@@ -527,32 +533,6 @@ export class Sequential {
       if (!(error instanceof BlastrainError) || error instanceof OutOfMemoryError) throw error;
       throw new ModelFormatError(`${source.label} describes a model blastrain cannot build: ${error.message}`);
     }
-  }
-
-  /** Where each tensor of a file of this model goes; every name and shape checked first. */
-  private tensorTargets(source: ByteSource, header: Header, record: ModelRecord): TensorTarget[] {
-    const tensors = parameterTensors(record.architecture);
-    const optimizer = record.optimizerStep !== undefined ? this.optimizer : undefined;
-    const stateNames = optimizer?.stateNames.map((n) => `optimizer.${n}`) ?? [];
-    const { missing, unexpected } = compareNames(header, [...tensors.map((t) => t.name), ...stateNames]);
-    if (missing.length > 0 || unexpected.length > 0) {
-      throw new ModelFormatError(
-        `${source.label} does not hold the tensors its architecture needs: ` +
-          [missing.length > 0 ? `missing ${missing.join(', ')}` : '', unexpected.length > 0 ? `unexpected ${unexpected.join(', ')}` : '']
-            .filter(Boolean).join('; '),
-      );
-    }
-    const targets: TensorTarget[] = tensors.map((t) => {
-      const entry = header.tensors.get(t.name)!;
-      checkShape(source, entry, t.name, t.shape);
-      return { entry, target: this.params.subarray(t.offset, t.offset + t.shape.reduce((n, d) => n * d, 1)) };
-    });
-    for (const name of optimizer?.stateNames ?? []) {
-      const entry = header.tensors.get(`optimizer.${name}`)!;
-      checkShape(source, entry, `optimizer state ${name}`, [this.params.length]);
-      targets.push({ entry, target: optimizer!.stateBuffer(name) });
-    }
-    return targets;
   }
 
   /** True while fit() runs. */
@@ -622,6 +602,16 @@ export class Sequential {
     this.ops.setWorkspace(workspace);
     this.workspace = workspace;
     this.capacity = rows;
+  }
+}
+
+
+/** The state buffer names of a record's optimizer (its options are checked when the model is built). */
+function stateNamesOf(source: ByteSource, record: ModelRecord): readonly string[] {
+  try {
+    return createOptimizer(record.optimizer!.type, record.optimizer!.options)!.stateNames;
+  } catch (error) {
+    throw new ModelFormatError(`${source.label} describes an optimizer blastrain cannot build: ${(error as Error).message}`);
   }
 }
 

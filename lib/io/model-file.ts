@@ -195,6 +195,27 @@ export async function readTargets(source: ByteSource, header: Header, targets: r
   }
 }
 
+/**
+ * Checks that a blastrain file holds exactly the tensors its record describes, with their shapes
+ * (optimizer state as `optimizer.<name>`, one params-length vector each), before any model is
+ * built: the tensors' sizes are bounded by the file's, so a consistent record cannot make the
+ * loader allocate more than the file holds.
+ */
+export function checkModelTensors(source: ByteSource, header: Header, record: ModelRecord, stateNames: readonly string[]): void {
+  const tensors = parameterTensors(record.architecture);
+  const paramCount = tensors.reduce((n, t) => n + elementCount(t.shape), 0);
+  const expected = [...tensors, ...stateNames.map((name) => ({ name: `optimizer.${name}`, shape: [paramCount] }))];
+  const { missing, unexpected } = compareNames(header, expected.map((t) => t.name));
+  if (missing.length > 0 || unexpected.length > 0) {
+    throw new ModelFormatError(
+      `${source.label} does not hold the tensors its architecture needs: ` +
+        [missing.length > 0 ? `missing ${missing.join(', ')}` : '', unexpected.length > 0 ? `unexpected ${unexpected.join(', ')}` : '']
+          .filter(Boolean).join('; '),
+    );
+  }
+  for (const t of expected) checkShape(source, header.tensors.get(t.name)!, t.name, t.shape);
+}
+
 /** Tensor names of a file that the model does not have, and names the model has that the file lacks. */
 export function compareNames(header: Header, expected: readonly string[]): { missing: string[]; unexpected: string[] } {
   const names = new Set(header.tensors.keys());

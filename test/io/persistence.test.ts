@@ -1,0 +1,181 @@
+// Saving and loading models: the file format, exact resume across processes on both backends,
+// loadWeights' name mapping, dtype conversion, and a typed error for every malformed file.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { Adam, Dense, ModelFormatError, RMSprop, SGD, Sequential, FileError } from '../../lib/index';
+import { expectIdentical } from '../helpers';
+import { encodeSafetensors, headerOf, withHeader } from './safetensors-files';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-io-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const x = Float32Array.from({ length: 4 * 600 }, (_, i) => Math.sin(i * 12.9898) * 0.5 + 0.5);
+const labels = Uint8Array.from({ length: 600 }, (_, i) => i % 3);
+
+function classifier(backend: 'native' | 'js' = 'native', optimizer = () => new Adam({ lr: 0.01 }) as SGD | Adam | RMSprop) {
+  const m = new Sequential({ inputSize: 4, seed: 7, backend, layers: [new Dense(16, { activation: 'relu' }), new Dense(8, { activation: 'leakyRelu', leakyReluAlpha: 0.2 }), new Dense(3, { activation: 'softmax' })] });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: optimizer() });
+  return m;
+}
+
+describe('the file', () => {
+  test('holds the tensors under PyTorch nn.Sequential names, in params order, and the model in its metadata', async () => {
+    const model = classifier();
+    const file = path.join(dir, 'named.safetensors');
+    await model.save(file);
+    const bytes = readFileSync(file);
+    const header = headerOf(bytes);
+    expect(Object.keys(header).filter((k) => k !== '__metadata__')).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias']);
+    expect(header['0.weight']).toEqual({ dtype: 'F32', shape: [16, 4], data_offsets: [0, 256] });
+    expect(header['4.bias']).toEqual({ dtype: 'F32', shape: [3], data_offsets: [4 * (model.params.length - 3), 4 * model.params.length] });
+    const meta = header.__metadata__ as Record<string, string>;
+    expect(meta.format_version).toBe('1');
+    expect(JSON.parse(meta.architecture!)).toEqual({
+      inputSize: 4, seed: 7,
+      layers: [
+        { type: 'dense', units: 16, activation: 'relu', leakyReluAlpha: 0.01 },
+        { type: 'dense', units: 8, activation: 'leakyRelu', leakyReluAlpha: 0.2 },
+        { type: 'dense', units: 3, activation: 'softmax', leakyReluAlpha: 0.01 },
+      ],
+    });
+    expect(meta.torch_module).toBe('nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 8), nn.LeakyReLU(0.2), nn.Linear(8, 3), nn.Softmax(dim=-1))');
+    expect(meta.loss).toBe('categoricalCrossentropy');
+    expect(JSON.parse(meta.optimizer!)).toEqual({ type: 'adam', options: model.optimizer!.options });
+    // The data section is the params buffer, byte for byte.
+    const dataStart = 8 + Number(bytes.readBigUInt64LE(0));
+    expect(dataStart % 8).toBe(0);
+    expect(bytes.subarray(dataStart).equals(Buffer.from(model.params.buffer))).toBe(true);
+    expect(model.toBuffer().equals(bytes)).toBe(true);
+  });
+
+  test('optimizer: true adds every state buffer and the step count', async () => {
+    const model = classifier();
+    await model.fit(x, labels, { epochs: 1, batchSize: 32 });
+    const header = headerOf(model.toBuffer({ optimizer: true }));
+    expect(Object.keys(header)).toEqual(expect.arrayContaining(['optimizer.expAvg', 'optimizer.expAvgSq', 'optimizer.maxExpAvgSq']));
+    expect((header.__metadata__ as Record<string, string>).optimizer_step).toBe(String(Math.ceil(600 / 32)));
+  });
+});
+
+describe.each(['native', 'js'] as const)('%s backend', (backend) => {
+  test.each([
+    ['Adam', () => new Adam({ lr: 0.01, amsgrad: true })],
+    ['SGD with momentum', () => new SGD({ lr: 0.05, momentum: 0.9, nesterov: true })],
+    ['RMSprop centered', () => new RMSprop({ lr: 0.005, centered: true, momentum: 0.5 })],
+  ])('%s: saved mid-training, loaded in a new process and trained on, equals a model that never stopped, bit for bit', async (_, optimizer) => {
+    const whole = classifier(backend, optimizer);
+    await whole.fit(x, labels, { epochs: 4, batchSize: 16 });
+    const first = classifier(backend, optimizer);
+    await first.fit(x, labels, { epochs: 2, batchSize: 16 });
+    const file = path.join(dir, `resume-${backend}-${optimizer().type}.safetensors`);
+    await first.save(file, { optimizer: true });
+    const data = path.join(dir, `resume-${backend}.bin`);
+    writeFileSync(data, Buffer.concat([Buffer.from(x.buffer), Buffer.from(labels.buffer)]));
+    // One BLAS thread, as the results of a multi-threaded GEMM may differ in the last bit.
+    execFileSync(process.execPath, ['-e', `
+      const lib = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist', 'index.js'))});
+      const fs = require('node:fs');
+      (async () => {
+        lib.setNumThreads(1);
+        const bytes = fs.readFileSync(${JSON.stringify(data)});
+        const x = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 4 * 2400));
+        const y = new Uint8Array(bytes.buffer.slice(bytes.byteOffset + 4 * 2400, bytes.byteOffset + 4 * 2400 + 600));
+        const model = await lib.Sequential.load(${JSON.stringify(file)}, { backend: '${backend}' });
+        await model.fit(x, y, { epochs: 2, batchSize: 16 });
+        await model.save(${JSON.stringify(file)}, { optimizer: true });
+      })().catch((e) => { console.error(e); process.exit(1); });
+    `]);
+    const resumed = await Sequential.load(file, { backend });
+    expectIdentical(resumed.params, whole.params, 'parameters');
+    expect(resumed.optimizer!.stepCount).toBe(whole.optimizer!.stepCount);
+    expectIdentical(resumed.optimizer!.state, whole.optimizer!.state, 'optimizer state');
+  });
+
+  test('fromBuffer(toBuffer()) predicts the same; loading without the optimizer state starts it afresh', async () => {
+    const model = classifier(backend);
+    await model.fit(x, labels, { epochs: 2 });
+    const copy = await Sequential.fromBuffer(model.toBuffer(), { backend });
+    expectIdentical(copy.predict(x), model.predict(x), 'predictions');
+    expect(copy.loss).toBe('categoricalCrossentropy');
+    expect(copy.optimizer!.options).toEqual(model.optimizer!.options);
+    expect(copy.optimizer!.stepCount).toBe(0);
+    expect(copy.backend).toBe(backend);
+  });
+});
+
+describe('loadWeights', () => {
+  test('maps DDP prefixes and renames, reports missing and unexpected, converts F16, BF16 and F64', async () => {
+    const source = classifier();
+    const names = ['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias'];
+    const offsets = [0, 64, 80, 208, 216, 240, 243];
+    const tensors = names.map((name, i) => ({ name: `module.${name}`, values: source.params.subarray(offsets[i], offsets[i + 1]), shape: i % 2 === 0 ? [[16, 4], [8, 16], [3, 8]][i / 2]! : [offsets[i + 1]! - offsets[i]!] }));
+    for (const dtype of ['F32', 'F64', 'F16', 'BF16'] as const) {
+      const target = classifier();
+      const result = await target.loadWeights(encodeSafetensors(tensors.map((t) => ({ ...t, dtype }))));
+      expect(result).toEqual({ missing: [], unexpected: [] });
+      // F16 keeps 11 significant bits (rounded: error ≤ 2^-11), BF16 8 (truncated here: < 2^-7).
+      const tolerance = { F32: 0, F64: 0, F16: 2 ** -11, BF16: 2 ** -7 }[dtype];
+      target.params.forEach((v, i) => expect(Math.abs(v - source.params[i]!)).toBeLessThanOrEqual(tolerance * Math.abs(source.params[i]!) + 1e-7));
+    }
+    const renamed = classifier();
+    const keras = tensors.map((t, i) => ({ ...t, name: `layer${Math.floor(i / 2)}.${i % 2 ? 'b' : 'w'}`, dtype: 'F32' as const }));
+    const result = await renamed.loadWeights(encodeSafetensors([...keras, { name: 'extra', values: new Float32Array(2), shape: [2], dtype: 'F32' }]), {
+      strict: false,
+      rename: (n) => (n === 'extra' ? 'extra' : `${2 * Number(n[5])}.${n.endsWith('w') ? 'weight' : 'bias'}`),
+    });
+    expect(result).toEqual({ missing: [], unexpected: ['extra'] });
+    expectIdentical(renamed.params, source.params, 'renamed weights');
+  });
+
+  test('strict refuses a mismatch naming every name and both shapes; the model keeps its weights', async () => {
+    const model = classifier();
+    const before = model.params.slice();
+    const one = (name: string, shape: number[]) => ({ name, shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)), dtype: 'F32' as const });
+    await expect(model.loadWeights(encodeSafetensors([one('0.weight', [16, 4]), one('0.bias', [16]), one('9.bias', [3])]))).rejects.toThrow(
+      /missing 2\.weight, 2\.bias, 4\.weight, 4\.bias; unexpected 9\.bias/,
+    );
+    await expect(model.loadWeights(encodeSafetensors([one('0.weight', [4, 16])]), { strict: false })).rejects.toThrow(
+      "tensor '0.weight' has shape [4, 16] but the model's 0.weight has shape [16, 4]",
+    );
+    const nan = one('0.bias', [16]);
+    nan.values[5] = NaN;
+    await expect(model.loadWeights(encodeSafetensors([one('0.weight', [16, 4]), nan]), { strict: false })).rejects.toThrow(/'0.bias' holds NaN at index 5/);
+    expectIdentical(model.params, before, 'weights after refused loads');
+  });
+});
+
+describe('malformed files give a ModelFormatError that says what is wrong', () => {
+  const valid = () => classifier().toBuffer({ optimizer: true });
+  const cases: [string, () => Uint8Array, RegExp][] = [
+    ['empty', () => new Uint8Array(0), /shorter than the 8-byte header length/],
+    ['truncated data', () => valid().subarray(0, valid().length - 10), /runs past|truncated/],
+    ['header length beyond the file', () => { const b = valid(); b.writeBigUInt64LE(BigInt(b.length), 0); return b; }, /runs past the end of the file/],
+    ['header length above the cap', () => { const b = valid(); b.writeBigUInt64LE(2n ** 62n, 0); return b; }, /above the 100000000-byte limit/],
+    ['header that is not JSON', () => { const b = valid(); b[9] = 0x7b; b[10] = 0x7b; return b; }, /header is not JSON/],
+    ['unknown dtype', () => withHeader(valid(), (h) => ((h['0.bias'] as { dtype: string }).dtype = 'I64')), /'0.bias' has dtype "I64"/],
+    ['offsets out of range', () => withHeader(valid(), (h) => ((h['4.bias'] as { data_offsets: number[] }).data_offsets[1]! += 4)), /runs past|holds \d+ bytes/],
+    ['overlapping tensors', () => withHeader(valid(), (h) => { const t = h['0.bias'] as { data_offsets: number[] }; t.data_offsets = [t.data_offsets[0]! - 4, t.data_offsets[1]! - 4]; }), /overlaps|gap/],
+    ['a gap', () => withHeader(valid(), (h) => { delete h['0.bias']; }), /gap of 64 bytes before tensor '2.weight'/],
+    ['shape that disagrees with the architecture', () => withHeader(valid(), (h) => { (h['0.weight'] as { shape: number[] }).shape = [4, 16]; }), /'0.weight' has shape \[4, 16\] but the model's 0.weight has shape \[16, 4\]/],
+    ['missing tensor', () => withHeader(valid(), (h) => { const meta = h.__metadata__ as Record<string, string>; const arch = JSON.parse(meta.architecture!); arch.layers[0].units = 15; meta.architecture = JSON.stringify(arch); }), /shape|holds/],
+    ['extra tensor', () => withHeader(valid(), (h) => { (h.__metadata__ as Record<string, string>).optimizer = JSON.stringify({ type: 'sgd', options: {} }); }), /unexpected optimizer.expAvg/],
+    ['non-finite weights', () => { const b = valid(); b.writeFloatLE(Infinity, 8 + Number(b.readBigUInt64LE(0)) + 4); return b; }, /'0.weight' holds Infinity at index 1/],
+    ['a newer format version', () => withHeader(valid(), (h) => { (h.__metadata__ as Record<string, string>).format_version = '2'; }), /newer blastrain \(format version 2; this one reads up to 1\)/],
+    ['not a blastrain file', () => withHeader(valid(), (h) => { delete (h.__metadata__ as Record<string, string>).format; }), /not a blastrain model file.*loadWeights/],
+    ['an architecture blastrain cannot build', () => withHeader(valid(), (h) => { const meta = h.__metadata__ as Record<string, string>; meta.architecture = meta.architecture!.replace('"relu"', '"swish"'); }), /invalid layer record/],
+  ];
+  test.each(cases)('%s', async (_, bytes, message) => {
+    const error = await Sequential.fromBuffer(bytes()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelFormatError);
+    expect(error).toMatchObject({ code: 'ERR_BLASTRAIN_MODEL_FORMAT' });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test('a missing file or directory is a FileError', async () => {
+    await expect(Sequential.load(path.join(dir, 'nope.safetensors'))).rejects.toThrow(FileError);
+    await expect(classifier().save(path.join(dir, 'no-such-dir', 'm.safetensors'))).rejects.toMatchObject({ code: 'ERR_BLASTRAIN_FILE' });
+  });
+});
