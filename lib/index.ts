@@ -8,6 +8,8 @@ export type {
 } from './model';
 export type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
 export { Dense } from './layers';
+export { readTensors, writeTensors } from './io/tensors-file';
+export type { Tensor } from './io/tensors-file';
 export type { DenseOptions } from './layers';
 export { Optimizer } from './optim/optimizer';
 export type { HyperSpec, OptimizerStateDict } from './optim/optimizer';

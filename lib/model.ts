@@ -5,7 +5,6 @@ import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './callbacks';
 import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data';
-import { open } from 'node:fs/promises';
 import {
   BlastrainError, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError,
   StateError,
@@ -26,7 +25,9 @@ import {
   type TensorTarget,
 } from './io/model-file';
 import { elementCount, readHeader, type ByteSource } from './io/safetensors';
-import { fileSource, memorySource } from './io/sources';
+import { toOnnx } from './io/onnx';
+import { memorySource, withFile } from './io/sources';
+import { readTfjs, toTfjs, writeTfjs } from './io/tfjs';
 import { createOptimizer } from './optim/registry';
 import { kindIn, ownView } from './typed-arrays';
 import { boolean, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
@@ -445,6 +446,44 @@ export class Sequential {
     return { missing, unexpected };
   }
 
+  /**
+   * Writes a TensorFlow.js layers model (model.json + weights.bin) that tf.loadLayersModel
+   * loads with the same predictions. Dense kernels are transposed to Keras's (in, out).
+   */
+  async exportTfjs(dir: string): Promise<void> {
+    if (typeof dir !== 'string' || dir.length === 0) throw invalid('dir', 'non-empty string', dir);
+    this.requireReadable('exportTfjs');
+    await writeTfjs(dir, toTfjs(this.architecture(), this.params));
+  }
+
+  /** A model from a TensorFlow.js layers model directory (Dense layers only), not compiled. */
+  static async fromTfjs(dir: string, options: LoadOptions & { seed?: number } = {}): Promise<Sequential> {
+    if (typeof dir !== 'string' || dir.length === 0) throw invalid('dir', 'non-empty string', dir);
+    const o = readOptions('fromTfjs options', options, ['backend', 'seed']);
+    const backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
+    const { architecture, params } = await readTfjs(dir);
+    const seed = o.seed ?? 42;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
+    const model = Sequential.build(dir, { architecture: { ...architecture, seed } }, backend);
+    model.params.set(params);
+    return model;
+  }
+
+  /**
+   * Writes an ONNX model (opset 13, Gemm + activation nodes, input 'input' and output 'output'
+   * of shape (batch, features)) for onnxruntime and every other ONNX runtime.
+   */
+  async exportOnnx(path: string): Promise<void> {
+    if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+    this.requireReadable('exportOnnx');
+    const bytes = toOnnx(this.architecture(), this.params, { architecture: JSON.stringify(this.architecture()), ...(this.loss && { loss: this.loss }) });
+    try {
+      await writeFileAtomic(path, [bytes]);
+    } catch (error) {
+      throw new FileError(`Cannot write the ONNX model to ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   /** The architecture as a model file records it. */
   private architecture() {
     return architectureOf(this.inputSize, this.seed, this.layers);
@@ -504,7 +543,7 @@ export class Sequential {
     const record = parseRecord(source, header.metadata);
     const stateNames = record.optimizerStep !== undefined ? stateNamesOf(source, record) : [];
     checkModelTensors(source, header, record, stateNames);
-    const model = Sequential.build(source, record, backend);
+    const model = Sequential.build(source.label, record, backend);
     const targets: TensorTarget[] = parameterTensors(record.architecture).map((t) => ({
       entry: header.tensors.get(t.name)!,
       target: model.params.subarray(t.offset, t.offset + elementCount(t.shape)),
@@ -517,7 +556,7 @@ export class Sequential {
   }
 
   /** A new model (compiled when the record has a loss and an optimizer) for a file's record. */
-  private static build(source: ByteSource, record: ModelRecord, backend: 'native' | 'js'): Sequential {
+  private static build(label: string, record: ModelRecord, backend: 'native' | 'js'): Sequential {
     const { architecture: a } = record;
     try {
       const model = new Sequential({
@@ -531,7 +570,7 @@ export class Sequential {
       return model;
     } catch (error) {
       if (!(error instanceof BlastrainError) || error instanceof OutOfMemoryError) throw error;
-      throw new ModelFormatError(`${source.label} describes a model blastrain cannot build: ${error.message}`);
+      throw new ModelFormatError(`${label} describes a model blastrain cannot build: ${error.message}`);
     }
   }
 
@@ -624,24 +663,6 @@ function loadBackend(options: unknown): 'native' | 'js' {
 function bufferBytes(bytes: unknown): Uint8Array {
   if (kindIn(bytes, ['Uint8Array']) === undefined) throw invalid('bytes', 'Buffer or Uint8Array', bytes);
   return ownView('bytes', bytes as Uint8Array, 'Uint8Array');
-}
-
-/** Runs read over a file opened for reading; system errors become FileErrors. */
-async function withFile<T>(path: string, read: (source: ByteSource) => Promise<T>): Promise<T> {
-  let handle;
-  let size;
-  try {
-    handle = await open(path, 'r');
-    size = (await handle.stat()).size;
-  } catch (error) {
-    await handle?.close();
-    throw new FileError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return await read(fileSource(handle, size, path));
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The largest Float32Array V8 allows on 64-bit platforms. */

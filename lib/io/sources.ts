@@ -1,7 +1,7 @@
 // Byte sources for the safetensors reader: a file read through libuv (off the main thread) or
 // a buffer already in memory.
-import type { FileHandle } from 'node:fs/promises';
-import { ModelFormatError } from '../errors';
+import { open, type FileHandle } from 'node:fs/promises';
+import { FileError, ModelFormatError } from '../errors';
 import type { ByteSource } from './safetensors';
 
 export function memorySource(bytes: Uint8Array): ByteSource {
@@ -26,4 +26,22 @@ export function fileSource(handle: FileHandle, size: number, path: string): Byte
       }
     },
   };
+}
+
+/** Runs read over a file opened for reading, and closes it; system errors become FileErrors. */
+export async function withFile<T>(path: string, read: (source: ByteSource) => Promise<T>): Promise<T> {
+  let handle: FileHandle | undefined;
+  let size: number;
+  try {
+    handle = await open(path, 'r');
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle?.close();
+    throw new FileError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return await read(fileSource(handle, size, path));
+  } finally {
+    await handle.close();
+  }
 }

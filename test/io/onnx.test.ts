@@ -1,0 +1,54 @@
+// ONNX export, checked by the real consumers: onnxruntime-node (a test-only dependency) loads
+// the file and predicts what blastrain predicts, for a batch and for one row (the batch
+// dimension is symbolic); Debian's python3-onnx checker (full_check, with shape inference)
+// accepts it. Tolerance: float32 in different orders, 1e-5 relative, 1e-6 absolute.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, expect, test } from 'vitest';
+import { Dense, SGD, Sequential } from '../../lib/index';
+import { expectClose } from '../helpers';
+import { findPython } from '../python';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-onnx-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const python = findPython(['onnx'], 'python3-onnx');
+
+async function exported(): Promise<{ model: Sequential; file: string; x: Float32Array }> {
+  const model = new Sequential({
+    inputSize: 6, seed: 5,
+    layers: [new Dense(20, { activation: 'relu' }), new Dense(12, { activation: 'leakyRelu', leakyReluAlpha: 0.2 }), new Dense(10, { activation: 'tanh' }), new Dense(8, { activation: 'sigmoid' }), new Dense(7), new Dense(4, { activation: 'softmax' })],
+  });
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.1 }) });
+  const x = Float32Array.from({ length: 6 * 100 }, (_, i) => Math.cos(i * 0.71));
+  await model.fit(x, Int32Array.from({ length: 100 }, (_, i) => i % 4), { epochs: 5, batchSize: 10 });
+  const file = path.join(dir, `model-${Math.random().toString(36).slice(2)}.onnx`);
+  await model.exportOnnx(file);
+  return { model, file, x };
+}
+
+test('onnxruntime-node runs the exported model with the same predictions, at any batch size', async () => {
+  const { model, file, x } = await exported();
+  const session = await ort.InferenceSession.create(file);
+  expect(session.inputNames).toEqual(['input']);
+  expect(session.outputNames).toEqual(['output']);
+  for (const rows of [100, 1, 37]) {
+    const input = x.subarray(0, 6 * rows);
+    const { output } = await session.run({ input: new ort.Tensor('float32', input, [rows, 6]) });
+    expect(output!.dims).toEqual([rows, 4]);
+    expectClose(output!.data as Float32Array, model.predict(input), 1e-5, 1e-6, `onnxruntime predictions for ${rows} rows`);
+  }
+});
+
+test.runIf(python)('the ONNX checker accepts it (full check, opset 13)', async () => {
+  const { file } = await exported();
+  const report = execFileSync(python!, ['-c', `
+import onnx, sys
+model = onnx.load(sys.argv[1])
+onnx.checker.check_model(model, full_check=True)
+print(model.opset_import[0].version, model.ir_version, [n.op_type for n in model.graph.node])
+`, file], { encoding: 'utf8' });
+  expect(report.trim()).toBe("13 7 ['Gemm', 'Relu', 'Gemm', 'LeakyRelu', 'Gemm', 'Tanh', 'Gemm', 'Sigmoid', 'Gemm', 'Gemm', 'Softmax']");
+});
