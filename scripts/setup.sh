@@ -19,5 +19,7 @@ if ((${#missing[@]})); then
 fi
 [ "${1:-}" = "--system-only" ] && exit 0
 
-npm ci
+# onnxruntime-node (a test-only dependency) ships its CPU binary; its install script would only
+# try to download CUDA files.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci
 npm run demo -- "$@"
