@@ -42,6 +42,6 @@ test('answers quickly while training, shows progress, cancels', async () => {
   expect((await call('GET', '/status')).body.state).toBe('cancelled');
   const prediction = await call('GET', '/predict?x=0.5,0.5');
   expect(prediction.code).toBe(200);
-  expect((prediction.body.y as number[])[0]).toBeTypeOf('number');
+  expect(Number.isFinite((prediction.body.y as number[])[0])).toBe(true); // NaN is a number too
   expect((await call('GET', '/predict?x=1')).body.code).toBe('ERR_BLASTRAIN_SHAPE');
 });

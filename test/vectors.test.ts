@@ -1,4 +1,5 @@
-// Reference trajectories computed by PyTorch (test/fixtures/vectors, copied from shared/vectors):
+// Reference trajectories computed by PyTorch (test/fixtures/vectors: copied from shared/vectors, and
+// written by scripts/generate-vectors.py for the options those leave out):
 // grads0, per-batch losses, final parameters and predictions, on both backends, through the
 // fused trainStep and through fit({ shuffle: false }).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -51,9 +52,13 @@ function modelFor(v: Vector, backend: 'native' | 'js', optimizer: Optimizer): Se
 
 test('every reference vector is present', () => {
   expect(vectors.map((v) => v.name).sort()).toEqual([
+    // from shared/vectors
     'adam-ce', 'adamw-mse', 'rmsprop-mse',
     'sgd-dampening-leakyrelu-mse', 'sgd-momentum-ce-relu', 'sgd-mse-tanh', 'sgd-nesterov-wd-bce-sigmoid',
-  ]);
+    // from scripts/generate-vectors.py
+    'adam-amsgrad-l2-bce', 'adamw-amsgrad-ce', 'leakyrelu-alpha-ce', 'rmsprop-centered-momentum-ce', 'rmsprop-momentum-mse',
+    'sgd-weightdecay-mse',
+  ].sort());
 });
 
 describe.each(vectors)('$name', (v) => {

@@ -20,13 +20,25 @@ describe.each(['native', 'js'] as const)('zero copy (%s backend)', (backend) => 
     expect(m.params.length).toBe(4 * 3 + 4 + 2 * 4 + 2);
   });
 
-  test('a write through layer.weight changes predict', () => {
+  test('a write through layer.bias changes predict', () => {
     const m = model();
     const before = m.predict(x);
     m.layers[1]!.bias[0] = (m.layers[1]!.bias[0] as number) + 5;
     const after = m.predict(x);
     expect(after[0]! - before[0]!).toBeCloseTo(5, 5);
     expect(after[2]! - before[2]!).toBeCloseTo(5, 5);
+  });
+
+  test('a write through layer.weight changes predict', () => {
+    const m = model();
+    const before = m.predict(x);
+    // The last layer is linear: adding 1 to W[1][j] adds hidden_j to output 1 of every row.
+    const hidden = m.layers[0]!;
+    const h0 = [0, 1, 2, 3].map((j) => Math.max(0, hidden.bias[j]! + [1, 2, 3].reduce((s, v, i) => s + v * hidden.weight[j * 3 + i]!, 0)));
+    m.layers[1]!.weight.subarray(4, 8).forEach((w, j, row) => (row[j] = w + 1));
+    const after = m.predict(x);
+    expect(after[1]! - before[1]!).toBeCloseTo(h0.reduce((a, b) => a + b, 0), 4);
+    expect(after[0]).toBe(before[0]);
   });
 
   test('trainStep changes the views; buffers stay the same objects', async () => {

@@ -1,0 +1,129 @@
+"""Writes the project's PyTorch reference trajectories into test/fixtures/vectors/.
+
+    /usr/bin/python3 scripts/generate-vectors.py      (Debian's python3-torch)
+
+Each vector is one small MLP trained by PyTorch in float32 on the CPU, in the format of
+../shared/vectors (see its README): initial parameters, data, optimizer settings, the gradient
+of the first batch, the loss of every batch before its update, the final parameters and the final
+predictions. test/vectors.test.ts replays every file in the folder on both backends. The seven
+vectors from shared/ are copied as they are; this script adds the options they leave untested.
+"""
+import json
+import os
+
+import torch
+from torch import nn
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "vectors")
+
+ACTIVATIONS = {
+    "linear": lambda a: None,
+    "relu": lambda a: nn.ReLU(),
+    "leakyRelu": lambda a: nn.LeakyReLU(a),
+    "sigmoid": lambda a: nn.Sigmoid(),
+    "tanh": lambda a: nn.Tanh(),
+    "softmax": lambda a: nn.Softmax(dim=-1),
+}
+
+VECTORS = [
+    {"name": "rmsprop-centered-momentum-ce", "description": "RMSprop centered, with momentum and weight decay",
+     "layers": [(5, 7, "relu"), (7, 3, "softmax")], "loss": "categoricalCrossentropy",
+     "optimizer": {"type": "rmsprop", "lr": 0.01, "rho": 0.9, "momentum": 0.5, "centered": True, "weightDecay": 0.01}},
+    {"name": "rmsprop-momentum-mse", "description": "RMSprop with momentum, not centered",
+     "layers": [(4, 6, "tanh"), (6, 2, "linear")], "loss": "mse",
+     "optimizer": {"type": "rmsprop", "lr": 0.005, "momentum": 0.9}},
+    {"name": "adam-amsgrad-l2-bce", "description": "Adam with amsgrad and L2 weight decay",
+     "layers": [(4, 6, "tanh"), (6, 2, "sigmoid")], "loss": "binaryCrossentropy",
+     "optimizer": {"type": "adam", "lr": 0.02, "amsgrad": True, "weightDecay": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}},
+    {"name": "adamw-amsgrad-ce", "description": "AdamW with amsgrad",
+     "layers": [(3, 8, "sigmoid"), (8, 4, "softmax")], "loss": "categoricalCrossentropy",
+     "optimizer": {"type": "adamw", "lr": 0.01, "amsgrad": True, "weightDecay": 0.1}},
+    {"name": "sgd-weightdecay-mse", "description": "SGD with weight decay and no momentum",
+     "layers": [(4, 5, "sigmoid"), (5, 2, "linear")], "loss": "mse",
+     "optimizer": {"type": "sgd", "lr": 0.1, "weightDecay": 0.1}},
+    {"name": "leakyrelu-alpha-ce", "description": "a non-default leakyReluAlpha (0.2), SGD with momentum",
+     "layers": [(4, 6, "leakyRelu"), (6, 5, "leakyRelu"), (5, 3, "softmax")], "loss": "categoricalCrossentropy", "leakyReluAlpha": 0.2,
+     "optimizer": {"type": "sgd", "lr": 0.05, "momentum": 0.9}},
+]
+SAMPLES, BATCH, EPOCHS = 13, 5, 3  # the last batch of every epoch is shorter (3 rows)
+
+
+def optimizer_for(spec, params):
+    o = spec["optimizer"]
+    if o["type"] == "sgd":
+        return torch.optim.SGD(params, lr=o["lr"], momentum=o.get("momentum", 0), dampening=o.get("dampening", 0),
+                               weight_decay=o.get("weightDecay", 0), nesterov=o.get("nesterov", False))
+    if o["type"] in ("adam", "adamw"):
+        cls = torch.optim.Adam if o["type"] == "adam" else torch.optim.AdamW
+        return cls(params, lr=o["lr"], betas=(o.get("beta1", 0.9), o.get("beta2", 0.999)), eps=o.get("eps", 1e-8),
+                   weight_decay=o.get("weightDecay", 0 if o["type"] == "adam" else 0.01), amsgrad=o.get("amsgrad", False))
+    return torch.optim.RMSprop(params, lr=o["lr"], alpha=o.get("rho", 0.99), eps=o.get("eps", 1e-8),
+                               weight_decay=o.get("weightDecay", 0), momentum=o.get("momentum", 0), centered=o.get("centered", False))
+
+
+def flat(tensors):
+    return [float(v) for t in tensors for v in t.detach().reshape(-1).tolist()]
+
+
+def generate(spec, seed):
+    torch.manual_seed(seed)
+    alpha = spec.get("leakyReluAlpha", 0.01)
+    modules = []
+    for (i, o, act) in spec["layers"]:
+        modules.append(nn.Linear(i, o))
+        m = ACTIVATIONS[act](alpha)
+        if m is not None:
+            modules.append(m)
+    model = nn.Sequential(*modules)
+    loss_name = spec["loss"]
+    fused = loss_name != "mse"
+    logits_model = model[:-1] if fused else model
+    outputs = spec["layers"][-1][1]
+    x = torch.rand(SAMPLES, spec["layers"][0][0]) * 2 - 1
+    labels = None
+    if loss_name == "categoricalCrossentropy":
+        labels = torch.randint(0, outputs, (SAMPLES,))
+        y = nn.functional.one_hot(labels, outputs).float()
+        criterion = lambda out, b: nn.functional.cross_entropy(out, labels[b])
+    elif loss_name == "binaryCrossentropy":
+        y = (torch.rand(SAMPLES, outputs) < 0.5).float()
+        criterion = lambda out, b: nn.functional.binary_cross_entropy_with_logits(out, y[b])
+    else:
+        y = torch.rand(SAMPLES, outputs) * 2 - 1
+        criterion = lambda out, b: nn.functional.mse_loss(out, y[b])
+    params = list(model.parameters())
+    params0 = flat(params)
+    optimizer = optimizer_for(spec, params)
+    losses, grads0 = [], None
+    for epoch in range(EPOCHS):
+        for start in range(0, SAMPLES, BATCH):
+            b = slice(start, min(start + BATCH, SAMPLES))
+            optimizer.zero_grad()
+            loss = criterion(logits_model(x[b]), b)
+            loss.backward()
+            if grads0 is None:
+                grads0 = flat([p.grad for p in params])
+            losses.append(loss.item())
+            optimizer.step()
+    with torch.no_grad():
+        predictions = model(x)
+    vector = {
+        "name": spec["name"], "description": spec["description"],
+        "generator": f"scripts/generate-vectors.py, PyTorch {torch.__version__}, float32, CPU",
+        "layers": [{"in": i, "out": o, "activation": a} for (i, o, a) in spec["layers"]],
+        "leakyReluAlpha": alpha, "loss": loss_name, "lossReduction": "mean", "optimizer": spec["optimizer"],
+        "batchSize": BATCH, "epochs": EPOCHS, "shuffle": False, "samples": SAMPLES,
+        "x": flat([x]), "y": flat([y]),
+        "params0": params0, "grads0": grads0, "losses": losses,
+        "paramsFinal": flat(params), "predictionsFinal": flat([predictions]),
+    }
+    if labels is not None:
+        vector["labels"] = labels.tolist()
+    return vector
+
+
+if __name__ == "__main__":
+    for n, spec in enumerate(VECTORS):
+        with open(os.path.join(OUT, spec["name"] + ".json"), "w") as f:
+            json.dump(generate(spec, 1000 + n), f)
+        print("wrote", spec["name"])
