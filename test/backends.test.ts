@@ -96,11 +96,16 @@ describe('native backend matches the TypeScript reference', () => {
         expect(native.params).toEqual(js.params); // same seeded initialisation
         const options = { epochs: c.epochs, batchSize: c.batchSize, shuffle: c.shuffle };
         const [hn, hj] = [await native.fit(x, y, options), await js.fit(x, y, options)];
+        // The two backends sum in different orders (OpenBLAS blocks its GEMMs; the reference
+        // loops row by row), so each step differs by float32 round-off (~1e-7 relative) and a
+        // few epochs of training amplify that to ~1e-5 in the parameters and ~3e-4 in optimizer
+        // state (second moments square the difference; some entries are tiny). The bounds below
+        // are about 3× what the fixed-seed runs use; a wrong term is off by percents.
         expectClose(hn.loss, hj.loss, 1e-4, 1e-5, 'epoch losses');
         if (hj.accuracy) expectClose(hn.accuracy!, hj.accuracy, 0, 1e-9, 'accuracy');
-        expectClose(native.params, js.params, 1e-3, 1e-5, 'params');
-        expectClose(native.optimizer!.state, js.optimizer!.state, 1e-3, 1e-5, 'optimizer state');
-        expectClose(native.predict(x), js.predict(x), 1e-3, 1e-5, 'predictions');
+        expectClose(native.params, js.params, 1e-4, 1e-6, 'params');
+        expectClose(native.optimizer!.state, js.optimizer!.state, 5e-4, 1e-6, 'optimizer state');
+        expectClose(native.predict(x), js.predict(x), 1e-4, 1e-6, 'predictions');
         const [en, ej] = [native.evaluate(x, y), js.evaluate(x, y)];
         expectClose([en.loss], [ej.loss], 1e-4, 1e-6, 'evaluate loss');
       }),
@@ -121,8 +126,8 @@ describe('native backend matches the TypeScript reference', () => {
             if (step < 2) model.optimizer!.zeroGrad();
           }
         }
-        expectClose(models[0].grads, models[1].grads, 1e-3, 1e-5, 'grads');
-        expectClose(models[0].params, models[1].params, 1e-3, 1e-5, 'params');
+        expectClose(models[0].grads, models[1].grads, 1e-4, 1e-6, 'grads');
+        expectClose(models[0].params, models[1].params, 1e-4, 1e-6, 'params');
       }),
       { numRuns: 100, seed: 7 },
     );
