@@ -1,0 +1,145 @@
+// Mutation testing for native/: plants one small bug at a time in a kernel file (an operator
+// swapped, a constant changed, a term dropped), rebuilds incrementally, and runs the tests that
+// exercise the kernels against that binary. A mutant the tests do not notice "survives": either
+// a test is missing, or the change is equivalent (listed below with the reason).
+//
+//   node scripts/mutate-native.mjs                       every mutant of every kernel file
+//   node scripts/mutate-native.mjs --sample 40 --seed 1  a fixed random sample (what CI runs)
+//   node scripts/mutate-native.mjs --files loss,sgd      some files only
+//   ... --report docs/mutation-native.md                 write the report there
+//
+// It works in a copy of the tree (a temporary directory; node_modules linked), so the checkout's
+// own build is never touched.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    files: { type: 'string', default: 'dense,activation,loss,sgd,adam,rmsprop,network' },
+    sample: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    report: { type: 'string' },
+  },
+});
+
+// The tests that run every kernel: PyTorch vectors, gradient checks, the backend comparison,
+// the independent references, the learning checks.
+const TESTS = ['test/vectors.test.ts', 'test/gradcheck.test.ts', 'test/backends.test.ts', 'test/independent-references.test.ts', 'test/learning.test.ts', 'test/optimizers.test.ts'];
+
+// Changes that cannot alter behaviour, by file and the mutated line's text, with the reason.
+const EQUIVALENT = [
+  { file: 'activation.cpp', line: 'if (z >= 0.0f) return 1.0f / (1.0f + std::exp(-z));', to: '>', why: 'at z = 0 both branches give 0.5' },
+  { file: 'loss.cpp', line: 'for (int k = 1; k < K; k++) max = z[k] > max ? z[k] : max;', to: '>=', why: 'taking an equal maximum changes nothing' },
+  { file: 'activation.cpp', line: 'for (int c = 1; c < C; c++) max = y[c] > max ? y[c] : max;', to: '>=', why: 'taking an equal maximum changes nothing' },
+];
+
+const OPERATORS = [
+  [' + ', ' - '], [' - ', ' + '], [' * ', ' / '], [' / ', ' * '],
+  [' < ', ' <= '], [' <= ', ' < '], [' > ', ' >= '], [' >= ', ' > '], [' == ', ' != '], [' != ', ' == '],
+  [' += ', ' -= '], [' -= ', ' += '], [' *= ', ' /= '],
+  ['0.0f', '1.0f'], ['1.0f', '0.0f'], ['2.0f', '1.0f'], ['0.5f', '1.0f'],
+];
+
+function mutantsOf(file) {
+  const lines = readFileSync(path.join(root, 'native', file), 'utf8').split('\n');
+  const mutants = [];
+  lines.forEach((text, index) => {
+    const code = text.replace(/\/\/.*$/, '');
+    if (code.trim() === '' || code.trimStart().startsWith('#')) return;
+    for (const [from, to] of OPERATORS) {
+      for (let at = code.indexOf(from); at >= 0; at = code.indexOf(from, at + 1)) {
+        mutants.push({ file, line: index + 1, text: text.trim(), from, to, replaced: text.slice(0, at) + to + text.slice(at + from.length) });
+      }
+    }
+    // A dropped accumulation: the statement removed.
+    if (/\+=|-=/.test(code) && code.trim().endsWith(';')) {
+      mutants.push({ file, line: index + 1, text: text.trim(), from: code.trim(), to: '(dropped)', replaced: text.replace(code.trim(), '/* dropped */;') });
+    }
+  });
+  return mutants;
+}
+
+function equivalent(m) {
+  return EQUIVALENT.find((e) => e.file === m.file && e.line === m.text && e.to === m.to.trim());
+}
+
+/** Deterministic sample (mulberry32 shuffle). */
+function sample(list, n, seed) {
+  let state = Number(seed) >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy.slice(0, n);
+}
+
+const all = args.files.split(',').flatMap((f) => mutantsOf(`${f}.cpp`));
+const chosen = args.sample === undefined ? all : sample(all, Number(args.sample), args.seed);
+console.error(`${all.length} mutants in ${args.files}; running ${chosen.length}`);
+
+const work = mkdtempSync(path.join(tmpdir(), 'blastrain-mutants-'));
+for (const entry of ['native', 'lib', 'test', 'scripts', 'examples', 'CMakeLists.txt', 'binding.gyp', 'package.json', 'tsconfig.json', 'vitest.config.mts']) {
+  cpSync(path.join(root, entry), path.join(work, entry), { recursive: true });
+}
+symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+execFileSync(bin('cmake-js'), ['rebuild'], { cwd: work, stdio: 'ignore' });
+
+const results = [];
+const started = Date.now();
+for (const [i, m] of chosen.entries()) {
+  const source = path.join(work, 'native', m.file);
+  const original = readFileSync(source, 'utf8');
+  const lines = original.split('\n');
+  lines[m.line - 1] = m.replaced;
+  writeFileSync(source, lines.join('\n'));
+  let status;
+  if (spawnSync(bin('cmake-js'), ['compile'], { cwd: work, stdio: 'ignore' }).status !== 0) status = 'does not compile';
+  else {
+    const run = spawnSync(bin('vitest'), ['run', '--bail', '1', ...TESTS], { cwd: work, stdio: 'ignore', timeout: 300_000 });
+    status = run.status === 0 ? (equivalent(m) ? 'equivalent' : 'survived') : 'killed';
+  }
+  writeFileSync(source, original);
+  results.push({ ...m, status });
+  console.error(`[${i + 1}/${chosen.length}] ${status.padEnd(16)} ${m.file}:${m.line} ${m.from.trim()} → ${m.to.trim()}`);
+}
+spawnSync(bin('cmake-js'), ['compile'], { cwd: work, stdio: 'ignore' });
+rmSync(work, { recursive: true, force: true });
+
+const count = (s) => results.filter((r) => r.status === s).length;
+const scored = count('killed') + count('survived');
+const score = scored === 0 ? 100 : (100 * count('killed')) / scored;
+const lines = [
+  '# Native mutation testing',
+  '',
+  `Run: \`node scripts/mutate-native.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - started) / 60000)} min.`,
+  `Mutants: ${all.length} in ${args.files.split(',').map((f) => `native/${f}.cpp`).join(', ')}; run: ${results.length}.`,
+  '',
+  `| killed | survived | equivalent (listed in the script) | does not compile | score (killed ÷ killed + survived) |`,
+  '|---:|---:|---:|---:|---:|',
+  `| ${count('killed')} | ${count('survived')} | ${count('equivalent')} | ${count('does not compile')} | ${score.toFixed(1)}% |`,
+  '',
+  '## Survivors',
+  '',
+  ...(count('survived') === 0 ? ['None.'] : results.filter((r) => r.status === 'survived').map((r) => `- \`native/${r.file}:${r.line}\` \`${r.text}\`: \`${r.from.trim()}\` → \`${r.to.trim()}\``)),
+  '',
+  '## Equivalent mutants',
+  '',
+  ...EQUIVALENT.map((e) => `- \`native/${e.file}\` \`${e.line}\` → \`${e.to}\`: ${e.why}`),
+  '',
+];
+if (args.report) writeFileSync(path.join(root, args.report), lines.join('\n'));
+console.log(lines.join('\n'));
+process.exitCode = count('survived') > 0 ? 1 : 0;
