@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
 function hasModules(python: string, modules: string[]): boolean {
-  return spawnSync(python, ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore' }).status === 0;
+  return spawnSync(python, ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore', env: pythonEnv() }).status === 0;
 }
 
 /** A python3 that imports every module, or undefined (after a warning naming the package to install). */
@@ -14,7 +14,17 @@ export function findPython(modules: string[], debianPackages: string): string | 
   return python;
 }
 
+/**
+ * The environment for Python: without the AddressSanitizer runtime that npm run test:sanitize
+ * preloads for Node (it would instrument PyTorch, which aborts under it; Python never loads the
+ * addon anyway).
+ */
+export function pythonEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, ASAN_OPTIONS: _asan, UBSAN_OPTIONS: _ubsan, ...env } = process.env;
+  return { ...env, ...extra };
+}
+
 /** Runs a Python script; returns its standard output parsed as JSON. */
 export function runPython(python: string, script: string, args: string[], cwd?: string): unknown {
-  return JSON.parse(execFileSync(python, [script, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 }));
+  return JSON.parse(execFileSync(python, [script, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: pythonEnv() }));
 }

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, expect, test } from 'vitest';
 import { Dense, SGD, Sequential } from '../../lib/index';
 import { expectClose } from '../helpers';
-import { findPython } from '../python';
+import { findPython, pythonEnv } from '../python';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +49,6 @@ import onnx, sys
 model = onnx.load(sys.argv[1])
 onnx.checker.check_model(model, full_check=True)
 print(model.opset_import[0].version, model.ir_version, [n.op_type for n in model.graph.node])
-`, file], { encoding: 'utf8' });
+`, file], { encoding: 'utf8', env: pythonEnv() });
   expect(report.trim()).toBe("13 7 ['Gemm', 'Relu', 'Gemm', 'LeakyRelu', 'Gemm', 'Tanh', 'Gemm', 'Sigmoid', 'Gemm', 'Gemm', 'Softmax']");
 });

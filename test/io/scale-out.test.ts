@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Adam, Dense, Sequential, writeTensors } from '../../lib/index';
 import { expectClose } from '../helpers';
-import { findPython } from '../python';
+import { findPython, pythonEnv } from '../python';
 
 const python = findPython(['torch', 'torch.distributed.run'], 'python3-torch');
 const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-ddp-'));
@@ -42,7 +42,7 @@ test.runIf(python)('blastrain → torchrun DDP with 2 processes → blastrain: l
 
   const script = path.join(__dirname, '..', '..', 'examples', 'scale-out', 'train_ddp.py');
   const output = execFileSync(python!, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', script, modelFile, dataFile, outFile, '--epochs', '8'], {
-    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8', env: pythonEnv({ OMP_NUM_THREADS: '1' }), stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Rank 0's one line of JSON, prefixed by torchrun's tee with its process name.
   const line = output.split('\n').find((l) => l.startsWith('[default0]:{'))!;

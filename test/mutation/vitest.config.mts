@@ -1,0 +1,23 @@
+// The suite StrykerJS runs against each mutant of lib/ (stryker.config.mjs): every test that
+// exercises lib/ in the test process. Left out: tests that run the built package (dist/) or
+// Python in child processes — they cannot see a mutant of lib/ — and the 40-second soak.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export default defineConfig({
+  root,
+  resolve: { alias: { blastrain: path.join(root, 'lib', 'index.ts') } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: [
+      'test/hostile/buffer-getter.test.ts', 'test/hostile/busy.test.ts', 'test/hostile/labels.test.ts', 'test/hostile/raw-addon.test.ts',
+      'test/hostile/resizable.test.ts', 'test/hostile/soak.test.ts', 'test/hostile/worker-teardown.test.ts',
+      'test/io/atomic-save.test.ts', 'test/io/load-memory.test.ts', 'test/io/pytorch.test.ts', 'test/io/scale-out.test.ts',
+      'test/non-blocking.test.ts', 'test/native-load.test.ts', 'test/build-files.test.ts', 'test/find-openblas.test.ts',
+    ],
+    testTimeout: 60_000,
+  },
+});
