@@ -10,6 +10,7 @@
         "native/binding_model.cpp",
         "native/binding_train.cpp",
         "native/check.cpp",
+        "native/clip.cpp",
         "native/dense.cpp",
         "native/gemm.cpp",
         "native/loss.cpp",

@@ -56,6 +56,8 @@ export interface Backend {
   predict(x: Float32Array, out: Float32Array): void;
   /** Mean loss and the number of correct predictions over every row of x. */
   evaluate(x: Float32Array, y: TargetArray): { loss: number; correct: number };
+  /** evaluate without blocking the event loop, in chunks of batchSize rows (at most the workspace's capacity). */
+  evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number): Promise<{ loss: number; correct: number }>;
   /** Index of the first NaN or ±Infinity, or -1. */
   firstNonFinite(a: Float32Array): number;
 }

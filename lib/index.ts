@@ -6,8 +6,12 @@ export { Sequential } from './model';
 export type {
   SequentialOptions, CompileOptions, FitOptions, EvaluateResult, SaveOptions, LoadOptions, LoadWeightsOptions, LoadWeightsResult,
 } from './model';
-export type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
+export type { BatchLogs, Callbacks, EpochLogs, History } from './train/callbacks';
 export { Dense } from './layers';
+export {
+  CosineAnnealingLR, ExponentialLR, LinearLR, LRSchedule, MultiStepLR, OneCycleLR, SequentialLR, StepLR,
+} from './train/schedules';
+export type { ScheduleInterval } from './train/schedules';
 export { readTensors, writeTensors } from './io/tensors-file';
 export type { Tensor } from './io/tensors-file';
 export type { DenseOptions } from './layers';

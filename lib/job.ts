@@ -14,7 +14,9 @@ export const STATS_HEADER = 4;
 /** Per batch, at STATS_HEADER + i·BATCH_STATS: */
 export const BATCH_LOSS = 0;
 export const BATCH_CORRECT = 1;
-export const BATCH_STATS = 2;
+/** ‖∇‖₂ before clipping; NaN unless clipping by norm or asked for (TrainRun.gradNorm). */
+export const BATCH_GRAD_NORM = 2;
+export const BATCH_STATS = 3;
 
 export const JOB_DONE = 0;
 export const JOB_STOPPED = 1;
@@ -39,4 +41,8 @@ export interface TrainRun {
   readonly batchCount: number;
   /** Optimizer steps taken before the run. */
   readonly step: number;
+  /** Per batch (batchCount × 2): learning rate, and momentum-slot value (NaN: unchanged); or null. */
+  readonly schedule: Float64Array | null;
+  /** Compute each batch's gradient norm even when not clipping by norm. */
+  readonly gradNorm: boolean;
 }

@@ -3,13 +3,13 @@
 import type { Backend, BatchRef } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
-import { toCallbackList, type Callbacks, type History } from './callbacks';
+import { toCallbackList, type Callbacks, type History } from './train/callbacks';
 import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data';
 import {
   BlastrainError, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError,
   StateError,
 } from './errors';
-import { runFit, trainOutcome } from './fit';
+import { runFit, trainOutcome } from './train/fit';
 import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_LOSS, statsFor } from './job';
 import { Dense } from './layers';
 import {
@@ -17,7 +17,7 @@ import {
 } from './layout';
 import type { TargetArray } from './native';
 import { Optimizer } from './optim/optimizer';
-import { Progress } from './progress';
+import { Progress } from './train/progress';
 import { Random } from './random';
 import { writeFileAtomic } from './io/atomic-write';
 import {
@@ -30,7 +30,8 @@ import { memorySource, withFile } from './io/sources';
 import { readTfjs, toTfjs, writeTfjs } from './io/tfjs';
 import { createOptimizer } from './optim/registry';
 import { kindIn, ownView } from './typed-arrays';
-import { boolean, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
+import { LRSchedule } from './train/schedules';
+import { boolean, finiteNumber, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
 
 export interface SequentialOptions {
   /** Features per sample. */
@@ -60,6 +61,16 @@ export interface FitOptions {
   callbacks?: Callbacks | Callbacks[];
   /** Aborting stops training before the next batch; fit rejects with an AbortError. */
   signal?: AbortSignal;
+  /** Held-out data evaluated after every epoch (off the main thread): logs gain valLoss (and valAccuracy). */
+  validationData?: [InputData, TargetData];
+  /** Or: this fraction of the rows, taken from the end before any shuffling (as Keras does), held out. */
+  validationSplit?: number;
+  /** Rows per validation chunk. Default: batchSize. */
+  validationBatchSize?: number;
+  /** A learning-rate schedule (StepLR, OneCycleLR, …); per-batch rates run inside the native loop. */
+  lrSchedule?: LRSchedule;
+  /** Report each batch's gradient norm (before clipping) in onBatchEnd's logs. Default false. */
+  logGradNorm?: boolean;
 }
 
 export interface SaveOptions {
@@ -224,6 +235,28 @@ export class Sequential {
     });
   }
 
+  /**
+   * evaluate() on the libuv thread pool, in chunks of `batchSize` rows (default 256), so a large
+   * data set does not stall the event loop. The model is busy meanwhile, as during fit.
+   */
+  async evaluateAsync(x: InputData, y: TargetData, options: { batchSize?: number } = {}): Promise<EvaluateResult> {
+    this.enter('evaluateAsync');
+    try {
+      this.requireCompiled('evaluateAsync');
+      const o = readOptions('evaluateAsync options', options, ['batchSize']);
+      const batchSize = positiveInteger('batchSize', o.batchSize ?? INFERENCE_CHUNK);
+      const { inputs, targets, samples } = this.data(x, y);
+      requireFixedSize('x', inputs);
+      requireFixedSize('y', targets);
+      this.reserve(Math.min(samples, Math.max(this.capacity, batchSize)));
+      const { loss, correct } = await this.ops.evaluateAsync(inputs, targets, Math.min(batchSize, this.capacity));
+      const accuracy = this.accuracy(correct, samples);
+      return accuracy === undefined ? { loss } : { loss, accuracy };
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
   /** Forward pass over a batch; returns a copy of its output and keeps activations for backward(). */
   forward(x: InputData): Float32Array {
     return this.exclusive('forward', () => {
@@ -281,7 +314,7 @@ export class Sequential {
       const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
       this.reserve(samples);
       const stats = this.stepStats;
-      const run = { x: inputs, y: targets, rows: null, batchSize: samples, firstBatch: 0, batchCount: 1, step: optimizer.stepCount };
+      const run = { x: inputs, y: targets, rows: null, batchSize: samples, firstBatch: 0, batchCount: 1, step: optimizer.stepCount, schedule: null, gradNorm: false };
       this.ops.train(run, stats, true);
       if (stats[STATS_STATUS] === JOB_NON_FINITE_INPUT) {
         const index = stats[STATS_VALUE] as number;
@@ -310,7 +343,10 @@ export class Sequential {
     this.enter('fit');
     try {
       const { optimizer } = this.requireCompiled('fit');
-      const o = readOptions('fit options', options, ['epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal']);
+      const o = readOptions('fit options', options, [
+        'epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal', 'validationData', 'validationSplit',
+        'validationBatchSize', 'lrSchedule', 'logGradNorm',
+      ]);
       const epochs = positiveInteger('epochs', o.epochs ?? 1);
       const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
       const shuffle = boolean('shuffle', o.shuffle ?? true);
@@ -319,14 +355,24 @@ export class Sequential {
       const callbacks = toCallbackList(o.callbacks);
       const signal = o.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', signal);
-      const { inputs, targets, samples } = this.data(x, y);
+      if (o.lrSchedule !== undefined && !(o.lrSchedule instanceof LRSchedule)) throw invalid('lrSchedule', 'schedule such as new StepLR({ stepSize: 10 })', o.lrSchedule);
+      const gradNorm = boolean('logGradNorm', o.logGradNorm ?? false);
+      const all = this.data(x, y);
+      const { inputs, targets, samples, validation } = this.validationSet(all, o.validationData, o.validationSplit);
       requireFixedSize('x', inputs);
       requireFixedSize('y', targets);
 
       const batchSize = Math.min(batchSizeOption, samples);
-      this.reserve(batchSize);
+      const validationBatchSize = o.validationBatchSize === undefined ? batchSize : positiveInteger('validationBatchSize', o.validationBatchSize);
+      this.reserve(validation === undefined ? batchSize : Math.max(batchSize, Math.min(validationBatchSize, validation.samples)));
       this.stopTraining = false;
       return await runFit({
+        schedule: o.lrSchedule as LRSchedule | undefined, gradNorm,
+        validate: validation === undefined ? undefined : async () => {
+          const { loss, correct } = await this.ops.evaluateAsync(validation.inputs, validation.targets, Math.min(validationBatchSize, this.capacity));
+          const accuracy = this.accuracy(correct, validation.samples);
+          return accuracy === undefined ? { loss } : { loss, accuracy };
+        },
         backend: this.ops, inputs, targets, samples, batchSize, epochs, shuffle, outputs: this.outputSize,
         optimizer, random: this.random, callbacks, signal,
         progress: verbose === 1 ? new Progress(epochs, Math.ceil(samples / batchSize)) : undefined,
@@ -625,6 +671,37 @@ export class Sequential {
     const inputs = this.inputs(x);
     const samples = inputs.length / this.inputSize;
     return { inputs, targets: this.targets(y, samples), samples };
+  }
+
+  /**
+   * The training rows and the validation rows: validationData as given, or the last
+   * validationSplit of the rows (views of the same memory, no copy).
+   */
+  private validationSet(
+    all: { inputs: Float32Array; targets: TargetArray; samples: number }, data: unknown, split: unknown,
+  ): { inputs: Float32Array; targets: TargetArray; samples: number; validation?: { inputs: Float32Array; targets: TargetArray; samples: number } } {
+    if (data !== undefined && split !== undefined) throw new InvalidArgumentError('Expected validationData or validationSplit, not both');
+    if (data !== undefined) {
+      const pair = readArray(data);
+      if (pair === undefined || pair.length !== 2) throw invalid('validationData', '[x, y] pair', data);
+      const validation = this.data(pair[0], pair[1]);
+      requireFixedSize('validationData x', validation.inputs);
+      requireFixedSize('validationData y', validation.targets);
+      return { ...all, validation };
+    }
+    if (split === undefined) return all;
+    const fraction = finiteNumber('validationSplit', split, 0, 1);
+    const held = Math.floor(all.samples * fraction);
+    if (held < 1 || held >= all.samples) {
+      throw new InvalidArgumentError(`Expected validationSplit to hold out between 1 and ${all.samples - 1} of the ${all.samples} rows but ${fraction} holds out ${held}`);
+    }
+    const train = all.samples - held;
+    const rowsOf = (t: TargetArray, rows: number) => (t instanceof Float32Array ? (t.length / all.samples) * rows : rows);
+    const cut = (t: TargetArray, from: number, to: number) => t.subarray(rowsOf(t, from), rowsOf(t, to)) as TargetArray;
+    return {
+      inputs: all.inputs.subarray(0, train * this.inputSize), targets: cut(all.targets, 0, train), samples: train,
+      validation: { inputs: all.inputs.subarray(train * this.inputSize), targets: cut(all.targets, train, all.samples), samples: held },
+    };
   }
 
   private accuracy(correct: number, samples: number): number | undefined {

@@ -30,15 +30,19 @@ export interface NativeModel {
   /** The outcome is in the stats header (lib/job.ts). */
   train(
     x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number, firstBatch: number,
-    batchCount: number, step: number, stats: Float64Array, checkFinite: boolean,
+    batchCount: number, step: number, stats: Float64Array, schedule: Float64Array | null, gradNorm: boolean,
+    checkFinite: boolean,
   ): void;
   /** train on the libuv thread pool; control[0] set non-zero stops it before its next batch. */
   trainAsync(
     x: Float32Array, y: TargetArray, rows: Int32Array | null, batchSize: number, firstBatch: number,
-    batchCount: number, step: number, stats: Float64Array, control: Int32Array,
+    batchCount: number, step: number, stats: Float64Array, schedule: Float64Array | null, gradNorm: boolean,
+    control: Int32Array,
   ): Promise<void>;
   predict(x: Float32Array, out: Float32Array): void;
   evaluate(x: Float32Array, y: TargetArray): [loss: number, correct: number];
+  /** evaluate on the thread pool in chunks of batchSize rows; the outcome and totals land in stats. */
+  evaluateAsync(x: Float32Array, y: TargetArray, stats: Float64Array, batchSize: number): Promise<void>;
 }
 
 /** The enums native code uses, by name (native/binding.cpp Constants). */

@@ -76,6 +76,8 @@ Napi::Object Constants(Napi::Env env) {
   c.Set("layerKind", Enum(env, {{"dense", LAYER_DENSE}, {"count", kLayerKindCount}}));
   c.Set("optimizer", Enum(env, {{"sgd", OPT_SGD}, {"adam", OPT_ADAM}, {"adamw", OPT_ADAMW},
                                 {"rmsprop", OPT_RMSPROP}, {"count", kOptimizerCount}}));
+  c.Set("commonHyper", Enum(env, {{"lr", HYPER_LR}, {"clipNorm", HYPER_CLIP_NORM}, {"clipValue", HYPER_CLIP_VALUE},
+                                  {"count", HYPER_COMMON_COUNT}}));
   c.Set("sgdHyper", Enum(env, {{"lr", SGD_LR}, {"momentum", SGD_MOMENTUM}, {"dampening", SGD_DAMPENING},
                                {"weightDecay", SGD_WEIGHT_DECAY}, {"nesterov", SGD_NESTEROV},
                                {"count", SGD_HYPER_COUNT}}));
@@ -90,7 +92,7 @@ Napi::Object Constants(Napi::Env env) {
                                    {"rmsprop", optimizer_state_count(OPT_RMSPROP)}}));
   c.Set("stats", Enum(env, {{"status", HEADER_STATUS}, {"completed", HEADER_COMPLETED}, {"sample", HEADER_SAMPLE},
                             {"value", HEADER_VALUE}, {"header", kStatsHeader}, {"loss", STAT_LOSS},
-                            {"correct", STAT_CORRECT}, {"perBatch", kBatchStats}}));
+                            {"correct", STAT_CORRECT}, {"gradNorm", STAT_GRAD_NORM}, {"perBatch", kBatchStats}}));
   c.Set("status", Enum(env, {{"done", JOB_DONE}, {"stopped", JOB_STOPPED}, {"nonFiniteLoss", JOB_NON_FINITE_LOSS},
                              {"nonFiniteGradient", JOB_NON_FINITE_GRADIENT}, {"badLabel", JOB_BAD_LABEL},
                              {"count", kJobStatusCount}}));

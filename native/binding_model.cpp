@@ -151,7 +151,8 @@ Napi::Function Model::Define(Napi::Env env) {
                       InstanceMethod("train", &Model::Train),
                       InstanceMethod("trainAsync", &Model::TrainAsync),
                       InstanceMethod("predict", &Model::Predict),
-                      InstanceMethod("evaluate", &Model::Evaluate)});
+                      InstanceMethod("evaluate", &Model::Evaluate),
+                      InstanceMethod("evaluateAsync", &Model::EvaluateAsync)});
 }
 
 // new Model(plan, params, grads)
@@ -269,7 +270,7 @@ Napi::Value Model::OptimizerStep(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// train(x, y, rows, batchSize, firstBatch, batchCount, step, stats, checkFinite), on the calling
+// train(x, y, rows, batchSize, firstBatch, batchCount, step, stats, schedule, gradNorm, checkFinite), on the calling
 // thread; the outcome is in the stats header. With checkFinite (trainStep's one-call path), x
 // and float y are first scanned whole: a non-finite value ends it with status -1, sample 0 for
 // x or 1 for y and value its index, and nothing is trained.
@@ -277,7 +278,7 @@ Napi::Value Model::Train(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<napi_value> borrowed;
   std::unique_ptr<TrainJob> job = train_job(info, *this, &borrowed);
-  if (Napi::Value(env, info[8]).ToBoolean().Value()) {
+  if (Napi::Value(env, info[10]).ToBoolean().Value()) {
     const TrainRun& run = job->run;
     long bad_x = first_non_finite(run.x, run.n_samples * plan_->net.inputs);
     long bad_y = -1;
@@ -293,16 +294,16 @@ Napi::Value Model::Train(const Napi::CallbackInfo& info) {
       return env.Undefined();
     }
   }
-  job->run_batches(nullptr, nullptr);
+  job->execute(nullptr, nullptr);
   return env.Undefined();
 }
 
-// trainAsync(x, y, rows, batchSize, firstBatch, batchCount, step, stats, control) → Promise
+// trainAsync(x, y, rows, batchSize, firstBatch, batchCount, step, stats, schedule, gradNorm, control) → Promise
 Napi::Value Model::TrainAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<napi_value> borrowed;
   std::unique_ptr<TrainJob> job = train_job(info, *this, &borrowed);
-  return queue_train_job(env, std::move(job), std::move(borrowed), buffers(env), info[8]);
+  return queue_job(env, std::move(job), std::move(borrowed), buffers(env), info[10]);
 }
 
 // predict(x, out)
@@ -314,6 +315,28 @@ Napi::Value Model::Predict(const Napi::CallbackInfo& info) {
   Span<float> out = f32(env, info[1], "out", in.n * net.outputs());
   network_predict(net, out.data, m.params, m.ws, in.x, in.n, m.capacity);
   return env.Undefined();
+}
+
+// evaluateAsync(x, y, stats, batchSize) → Promise: evaluate on the thread pool, in chunks of
+// batchSize rows (at most the workspace's capacity); the outcome and the totals are in stats.
+Napi::Value Model::EvaluateAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto job = std::make_unique<EvaluateJob>();
+  job->plan = plan_;
+  job->memory = memory(env);
+  const Network& net = plan_->net;
+  Span<float> x = f32(env, info[0], "x", 1);
+  if (x.length % net.inputs != 0) fail(env, kShape, "x length is not a multiple of the input size");
+  job->x = x.data;
+  job->n = x.length / net.inputs;
+  napi_value y_buffer;
+  job->targets = targets(env, info[1], net, job->n, &y_buffer);
+  Span<double> stats = typed_array<double>(env, info[2], napi_float64_array, "stats");
+  if (stats.length < kStatsHeader + kBatchStats) fail(env, kShape, "stats is too short");
+  job->stats = stats.data;
+  job->capacity = (int)integer(env, info[3], "batchSize", 1, job->memory.capacity);
+  job->labels.resize(std::min<long>(job->capacity, job->n));
+  return queue_job(env, std::move(job), {x.buffer, y_buffer, stats.buffer}, buffers(env), env.Null());
 }
 
 // evaluate(x, y) → [meanLoss, correct]

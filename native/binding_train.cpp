@@ -1,12 +1,22 @@
 #include "binding_train.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "binding_args.h"
 
 namespace binding {
 
-void TrainJob::run_batches(const int* stop, const int* teardown) {
+void EvaluateJob::execute(const int*, const int*) {
+  JobResult r = network_evaluate(plan->net, stats + kStatsHeader, memory.params, memory.ws, labels.data(), x,
+                                 targets, n, capacity);
+  stats[HEADER_STATUS] = r.status;
+  stats[HEADER_COMPLETED] = 0;
+  stats[HEADER_SAMPLE] = (double)r.sample;
+  stats[HEADER_VALUE] = (double)r.value;
+}
+
+void TrainJob::execute(const int* stop, const int* teardown) {
   JobResult r = network_train_batches(plan->net, memory.params, memory.grads, memory.ws,
                                       labels.data(), run, opt, stats + kStatsHeader, stop, teardown);
   stats[HEADER_STATUS] = r.status;
@@ -86,10 +96,20 @@ std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model&
   if (stats.length < kStatsHeader + (long)kBatchStats * n_batches) fail(env, kShape, "stats is too short");
 
   job->labels.resize(batch_size);
+  if (!is_nullish(env, info[8])) {
+    Span<double> schedule = typed_array<double>(env, info[8], napi_float64_array, "schedule");
+    if (schedule.length < 2L * n_batches) fail(env, kShape, "schedule is shorter than 2 × batchCount");
+    job->schedule.assign(schedule.data, schedule.data + 2L * n_batches);
+    for (long i = 0; i < n_batches; i++)
+      if (!(std::isfinite(job->schedule[2 * i]) && job->schedule[2 * i] >= 0))
+        fail(env, kInvalidArgument, "schedule holds a learning rate that is not a finite number ≥ 0");
+  }
   job->opt = model.optimizer(env, job->hyper.data(), integer(env, info[6], "step", 0, 1L << 52));
   job->stats = stats.data;
   // rows holds only these batches' samples, so the loop indexes it from the run's first row.
-  job->run = TrainRun{x.data, t, rows, rows != nullptr ? start : 0, n, batch_size, first, n_batches};
+  job->run = TrainRun{x.data, t, rows, rows != nullptr ? start : 0, n, batch_size, first, n_batches,
+                      job->schedule.empty() ? nullptr : job->schedule.data(),
+                      Napi::Value(env, info[9]).ToBoolean().Value()};
   *values = {x.buffer, y_buffer, stats.buffer};
   return job;
 }
@@ -101,7 +121,7 @@ namespace {
 // process.exit() in a worker): every N-API call there is a raw one whose failure is ignored,
 // so no C++ exception can reach libuv.
 struct AsyncTrain {
-  std::unique_ptr<TrainJob> job;
+  std::unique_ptr<Job> job;
   const int* stop;
   int teardown = 0;   // set by the environment's cleanup hook: stop at the next batch
   bool hook_ran = false;
@@ -119,7 +139,7 @@ void on_teardown(void* data) {
 
 void execute(napi_env, void* data) {
   auto* a = static_cast<AsyncTrain*>(data);
-  a->job->run_batches(a->stop, &a->teardown);
+  a->job->execute(a->stop, &a->teardown);
 }
 
 void complete(napi_env env, napi_status status, void* data) {
@@ -136,12 +156,15 @@ void complete(napi_env env, napi_status status, void* data) {
 
 }  // namespace
 
-Napi::Promise queue_train_job(Napi::Env env, std::unique_ptr<TrainJob> job,
-                              std::vector<napi_value> borrowed,
-                              const std::vector<napi_value>& model_buffers, napi_value control) {
-  Span<int32_t> flag = typed_array<int32_t>(env, control, napi_int32_array, "control");
-  if (flag.length < 1) fail(env, kShape, "control is empty");
-  borrowed.push_back(flag.buffer);
+Napi::Promise queue_job(Napi::Env env, std::unique_ptr<Job> job, std::vector<napi_value> borrowed,
+                        const std::vector<napi_value>& model_buffers, napi_value control) {
+  const int* stop = nullptr;
+  if (!is_nullish(env, control)) {
+    Span<int32_t> flag = typed_array<int32_t>(env, control, napi_int32_array, "control");
+    if (flag.length < 1) fail(env, kShape, "control is empty");
+    borrowed.push_back(flag.buffer);
+    stop = flag.data;
+  }
   // Everything the job reads through a pointer stays alive, fixed in size and in place.
   static const char* const names[] = {"x", "y", "stats", "control"};
   for (size_t i = 0; i < borrowed.size(); i++) pin_memory(env, borrowed[i], names[i]);
@@ -149,7 +172,7 @@ Napi::Promise queue_train_job(Napi::Env env, std::unique_ptr<TrainJob> job,
 
   auto a = std::make_unique<AsyncTrain>();
   a->job = std::move(job);
-  a->stop = flag.data;
+  a->stop = stop;
   a->env = env;
   napi_value promise, name;
   if (napi_create_promise(env, &a->deferred, &promise) != napi_ok ||

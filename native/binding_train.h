@@ -18,35 +18,59 @@ enum StatsHeader { HEADER_STATUS = 0, HEADER_COMPLETED, HEADER_SAMPLE, HEADER_VA
 
 constexpr int kHyperCapacity = 8;
 
-struct TrainJob {
+// Work a thread-pool job does; it owns everything it reads except the pinned buffers.
+struct Job {
+  virtual ~Job() = default;
+  // stop/teardown: flags set from other threads asking it to end early (either may be null).
+  virtual void execute(const int* stop, const int* teardown) = 0;
+};
+
+struct TrainJob : Job {
   std::shared_ptr<const Plan> plan;
   ModelMemory memory;
   TrainRun run;
   std::vector<int> rows;          // the sample order of these batches only, checked
   std::vector<int32_t> labels;    // (batch_size,) scratch for one batch's copied labels
+  std::vector<double> schedule;   // (n_batches, 2) learning rate and momentum per batch, or empty
   std::array<double, kHyperCapacity> hyper;
   Optimizer opt;
   double* stats;                  // (kStatsHeader + n_batches · kBatchStats,)
 
   // Runs the batches and writes the header; stop/teardown as for network_train_batches.
-  void run_batches(const int* stop, const int* teardown);
+  void execute(const int* stop, const int* teardown) override;
+};
+
+// Mean loss and correct count over all of x, in chunks of `capacity` rows: the header, then
+// kBatchStats numbers (loss, correct).
+struct EvaluateJob : Job {
+  std::shared_ptr<const Plan> plan;
+  ModelMemory memory;
+  const float* x;
+  long n;
+  Targets targets;
+  int capacity;
+  std::vector<int32_t> labels;    // (capacity,) scratch
+  double* stats;
+
+  void execute(const int* stop, const int* teardown) override;
 };
 
 // The user's targets for n samples (float rows or class labels of any integer kind); their
 // buffer goes to *buffer.
 Targets targets(Napi::Env env, napi_value v, const Network& net, long n, napi_value* buffer);
 
-// Reads (x, y, rows, batchSize, firstBatch, batchCount, step, stats) from info[0..7].
+// Reads (x, y, rows, batchSize, firstBatch, batchCount, step, stats, schedule, gradNorm) from
+// info[0..9]; schedule is a Float64Array of (batchCount, 2) or null.
 // `values` receives the arrays it borrows (x, y, stats), for a job to pin.
 std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model& model,
                                     std::vector<napi_value>* values);
 
 // Queues the job on the libuv thread pool; `control` (Int32Array) element 0, once non-zero,
-// stops it before its next batch. The promise resolves (to undefined) when the job ends; the
-// outcome is in the stats header.
+// stops it before its next batch (null: no control). The promise resolves (to undefined) when
+// the job ends; the outcome is in the stats header.
 // `borrowed` are x, y and stats' buffers, pinned here; `model_buffers` were pinned when the
 // model bound them and are referenced for the job's length (a new workspace may replace one).
-Napi::Promise queue_train_job(Napi::Env env, std::unique_ptr<TrainJob> job,
+Napi::Promise queue_job(Napi::Env env, std::unique_ptr<Job> job,
                               std::vector<napi_value> borrowed,
                               const std::vector<napi_value>& model_buffers, napi_value control);
 

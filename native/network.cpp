@@ -5,6 +5,7 @@
 
 #include "activation.h"
 #include "check.h"
+#include "clip.h"
 #include "dense.h"
 
 void network_offsets(LayerRecord* layers, int n, int inputs, long* param_count, long* output_row,
@@ -178,6 +179,16 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
     if (!all_finite(grads, n_params)) {
       result.status = JOB_NON_FINITE_GRADIENT;
       return result;
+    }
+    double* h = opt.hyper;
+    if (h[HYPER_CLIP_NORM] > 0 || h[HYPER_CLIP_VALUE] > 0 || run.grad_norm)
+      s[STAT_GRAD_NORM] = clip_gradients(grads, (int)n_params, h[HYPER_CLIP_NORM], h[HYPER_CLIP_VALUE]);
+    else
+      s[STAT_GRAD_NORM] = NAN;
+    if (run.schedule != nullptr) {
+      h[HYPER_LR] = run.schedule[2L * i];
+      double momentum = run.schedule[2L * i + 1];
+      if (!std::isnan(momentum)) h[optimizer_momentum_slot(opt.kind)] = momentum;
     }
     optimizer_step(params, grads, (int)n_params, opt);
   }

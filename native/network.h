@@ -78,7 +78,8 @@ void network_backward(const Network& net, float* grads, const float* params, flo
 long network_correct(const Network& net, const float* ws, const BatchTargets& targets, int B);
 
 // What a multi-batch loop writes per batch, in doubles: the named slots of one batch's stats.
-enum BatchStat { STAT_LOSS = 0, STAT_CORRECT, kBatchStats };
+// STAT_GRAD_NORM: ‖∇‖₂ before clipping (training only; NaN when not clipping by norm and not asked).
+enum BatchStat { STAT_LOSS = 0, STAT_CORRECT, STAT_GRAD_NORM, kBatchStats };
 
 // How a run of batches ended. A batch that fails is not applied.
 enum JobStatus {
@@ -115,9 +116,14 @@ struct TrainRun {
   int batch_size;
   long first_batch;
   int n_batches;
+  // Per batch (n_batches, 2): the learning rate, and the value of the optimizer's momentum slot
+  // (NaN: unchanged), written into the hyper-parameters before that batch's update; or null.
+  const double* schedule;
+  bool grad_norm;          // compute STAT_GRAD_NORM even when not clipping by norm
 };
 
-// The fused training loop: for every batch, zero grads → forward → loss → backward → update.
+// The fused training loop: for every batch, zero grads → forward → loss → backward → clip →
+// update (schedule applied first).
 // Stops before starting a batch once *stop or *teardown is non-zero (set from another thread;
 // either may be null).
 // labels: (batch_size,) scratch for the batch's copied class labels

@@ -24,6 +24,16 @@ int optimizer_state_count(int kind) {
   return 0;
 }
 
+int optimizer_momentum_slot(int kind) {
+  switch (kind) {
+    case OPT_SGD: return SGD_MOMENTUM;
+    case OPT_ADAM:
+    case OPT_ADAMW: return ADAM_BETA1;
+    case OPT_RMSPROP: return RMSPROP_MOMENTUM;
+  }
+  return SGD_MOMENTUM;
+}
+
 void optimizer_step(float* params, const float* grads, int n, Optimizer& opt) {
   const double* h = opt.hyper;
   float* state = opt.state;

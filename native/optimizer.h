@@ -11,15 +11,17 @@ enum OptimizerKind {
 };
 constexpr int kOptimizerCount = 4;
 
-// Hyper-parameters arrive as doubles in a per-kind order; slot 0 is always the learning rate.
-enum SgdHyper { SGD_LR = 0, SGD_MOMENTUM, SGD_DAMPENING, SGD_WEIGHT_DECAY, SGD_NESTEROV, SGD_HYPER_COUNT };
+// Hyper-parameters arrive as doubles. The first slots are every kind's: the learning rate and
+// gradient clipping (0 = off); the kind's own follow.
+enum CommonHyper { HYPER_LR = 0, HYPER_CLIP_NORM, HYPER_CLIP_VALUE, HYPER_COMMON_COUNT };
+enum SgdHyper { SGD_LR = HYPER_LR, SGD_MOMENTUM = HYPER_COMMON_COUNT, SGD_DAMPENING, SGD_WEIGHT_DECAY, SGD_NESTEROV, SGD_HYPER_COUNT };
 // Adam and AdamW share one layout.
-enum AdamHyper { ADAM_LR = 0, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, ADAM_WEIGHT_DECAY, ADAM_AMSGRAD, ADAM_HYPER_COUNT };
-enum RmspropHyper { RMSPROP_LR = 0, RMSPROP_RHO, RMSPROP_EPS, RMSPROP_WEIGHT_DECAY, RMSPROP_MOMENTUM, RMSPROP_CENTERED, RMSPROP_HYPER_COUNT };
+enum AdamHyper { ADAM_LR = HYPER_LR, ADAM_BETA1 = HYPER_COMMON_COUNT, ADAM_BETA2, ADAM_EPS, ADAM_WEIGHT_DECAY, ADAM_AMSGRAD, ADAM_HYPER_COUNT };
+enum RmspropHyper { RMSPROP_LR = HYPER_LR, RMSPROP_RHO = HYPER_COMMON_COUNT, RMSPROP_EPS, RMSPROP_WEIGHT_DECAY, RMSPROP_MOMENTUM, RMSPROP_CENTERED, RMSPROP_HYPER_COUNT };
 
 struct Optimizer {
   int kind;
-  const double* hyper;  // (optimizer_hyper_count(kind),)
+  double* hyper;        // (optimizer_hyper_count(kind),) the job's own copy; schedules rewrite it
   float* state;         // (optimizer_state_count(kind) · n,) the buffers, one after another
   long step;            // steps already taken; the next update is step + 1
 };
@@ -27,6 +29,9 @@ struct Optimizer {
 int optimizer_hyper_count(int kind);
 // How many parameter-sized state buffers the kind keeps.
 int optimizer_state_count(int kind);
+// The slot a one-cycle schedule cycles alongside the learning rate: SGD's and RMSprop's
+// momentum, Adam's β₁ (as PyTorch's OneCycleLR does).
+int optimizer_momentum_slot(int kind);
 
 // One update of params (n,) from grads (n,); advances opt.step.
 void optimizer_step(float* params, const float* grads, int n, Optimizer& opt);

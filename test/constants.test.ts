@@ -26,6 +26,7 @@ test('losses, activations and layer kinds', () => {
 
 test('optimizer kinds, hyper-parameter slots and state buffers', () => {
   expect(c.optimizer).toEqual({ sgd: kinds.OPT_SGD, adam: kinds.OPT_ADAM, adamw: kinds.OPT_ADAMW, rmsprop: kinds.OPT_RMSPROP, count: 4 });
+  expect(c.commonHyper).toEqual({ lr: kinds.HYPER_LR, clipNorm: kinds.HYPER_CLIP_NORM, clipValue: kinds.HYPER_CLIP_VALUE, count: kinds.HYPER_COMMON_COUNT });
   expect(c.sgdHyper).toEqual({
     lr: kinds.SGD_LR, momentum: kinds.SGD_MOMENTUM, dampening: kinds.SGD_DAMPENING, weightDecay: kinds.SGD_WEIGHT_DECAY,
     nesterov: kinds.SGD_NESTEROV, count: kinds.SGD_HYPER_COUNT,
@@ -48,7 +49,7 @@ test('optimizer kinds, hyper-parameter slots and state buffers', () => {
 test('the stats layout and job statuses', () => {
   expect(c.stats).toEqual({
     status: job.STATS_STATUS, completed: job.STATS_COMPLETED, sample: job.STATS_SAMPLE, value: job.STATS_VALUE,
-    header: job.STATS_HEADER, loss: job.BATCH_LOSS, correct: job.BATCH_CORRECT, perBatch: job.BATCH_STATS,
+    header: job.STATS_HEADER, loss: job.BATCH_LOSS, correct: job.BATCH_CORRECT, gradNorm: job.BATCH_GRAD_NORM, perBatch: job.BATCH_STATS,
   });
   expect(c.status).toEqual({
     done: job.JOB_DONE, stopped: job.JOB_STOPPED, nonFiniteLoss: job.JOB_NON_FINITE_LOSS,

@@ -47,7 +47,7 @@ const validSetup = fc
     const p = new Float32Array(layout.paramCount).fill(0.1);
     const g = new Float32Array(layout.paramCount);
     const ws = new Float32Array(layout.workspaceSize(samples));
-    const hyper = new Float64Array([0.1, 0, 0, 0, 0, 0]);
+    const hyper = new Float64Array([0.1, 0, 0, 0, 0, 0, 0, 0]);
     const state = new Float32Array(3 * layout.paramCount);
     const x = new Float32Array(inputs * samples).fill(0.5);
     const y = labels ? new Int32Array(samples) : new Float32Array(outputs * samples);
@@ -57,11 +57,11 @@ const validSetup = fc
       loss: [y, samples, rows, 0, samples, true],
       backward: [x, rows, 0, samples],
       optimizerStep: [3],
-      train: [x, y, rows, 1, 0, samples, 0, statsFor(samples), false],
+      train: [x, y, rows, 1, 0, samples, 0, statsFor(samples), null, false, false],
       predict: [x, new Float32Array(outputs * samples)],
       evaluate: [x, y],
     };
-    return { plan: layout.plan, p, g, ws, hyper, state, calls, async: [x, y, rows, 1, 0, samples, 0, statsFor(samples), new Int32Array(1)] };
+    return { plan: layout.plan, p, g, ws, hyper, state, calls, async: [x, y, rows, 1, 0, samples, 0, statsFor(samples), null, false, new Int32Array(1)] };
   });
 
 function nativeModel(setup: { plan: Plan; p: Float32Array; g: Float32Array; ws: Float32Array; hyper: Float64Array; state: Float32Array }): NativeModel {
@@ -159,7 +159,7 @@ describe('native boundary fuzz', () => {
           }
         }
         if (a.what === 'workspace' || a.what === 'all') m.setWorkspace(new Float32Array(setup.ws.length));
-        if (a.what === 'optimizer' || a.what === 'all') m.setOptimizer(1, new Float64Array(6), new Float32Array(3 * setup.p.length));
+        if (a.what === 'optimizer' || a.what === 'all') m.setOptimizer(1, new Float64Array(8), new Float32Array(3 * setup.p.length));
         await job;
         trained++;
       }),

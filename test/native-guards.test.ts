@@ -15,7 +15,8 @@ const grads = new Float32Array(layout.paramCount);
 const ws = new Float32Array(layout.workspaceSize(4));
 const x = new Float32Array(12);
 const labels = new Int32Array([0, 1, 1, 0]);
-const hyper = new Float64Array([0.1, 0, 0, 0, 0]);
+const hyper = new Float64Array(7); // SGD: lr, clipNorm, clipValue, momentum, dampening, weightDecay, nesterov
+hyper[0] = 0.1;
 const state = new Float32Array(layout.paramCount);
 
 function model(plan: Plan = layout.plan) {
@@ -38,7 +39,7 @@ describe('native argument guards', () => {
     m.forward(x, null, 0, 4);
     expect(m.loss(labels, 4, null, 0, 4, true)).toBeCloseTo(Math.log(2), 5);
     const stats = statsFor(2);
-    m.train(x, labels, null, 2, 0, 2, 0, stats, false);
+    m.train(x, labels, null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED]]).toEqual([JOB_DONE, 2]);
   });
 
@@ -48,13 +49,13 @@ describe('native argument guards', () => {
     const dirty = x.slice();
     dirty[7] = NaN;
     const stats = statsFor(1);
-    m.train(dirty, labels, null, 4, 0, 1, 0, stats, true);
+    m.train(dirty, labels, null, 4, 0, 1, 0, stats, null, false, true);
     expect([stats[STATS_STATUS], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([-1, 0, 7]);
     expect(params).toEqual(before);
     const mse = model(new Layout(3, shapes, LOSS_MSE).plan);
     const y = new Float32Array(8);
     y[5] = -Infinity;
-    mse.train(x, y, null, 4, 0, 1, 0, stats, true);
+    mse.train(x, y, null, 4, 0, 1, 0, stats, null, false, true);
     expect([stats[STATS_STATUS], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([-1, 1, 5]);
   });
 
@@ -62,7 +63,7 @@ describe('native argument guards', () => {
     const m = model();
     const before = params.slice();
     const stats = statsFor(2);
-    m.train(x, Int32Array.from([0, 0, 1, 9]), null, 2, 0, 2, 0, stats, false);
+    m.train(x, Int32Array.from([0, 0, 1, 9]), null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 3, 9]);
     expect(params).not.toEqual(before); // the first batch was fine and applied
   });
@@ -89,10 +90,10 @@ describe('native argument guards', () => {
     ['dense y of the wrong length', () => model().loss(new Float32Array(7), 4, null, 0, 4, true), 'ERR_BLASTRAIN_SHAPE', /samples × outputs/],
     ['unknown optimizer', () => model().setOptimizer(9, hyper, state), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /optimizer kind/],
     ['optimizer state too short', () => model().setOptimizer(0, hyper, state.subarray(3)), 'ERR_BLASTRAIN_SHAPE', /optimizer state is shorter/],
-    ['NaN batch size', () => model().train(x, labels, null, NaN, 0, 1, 0, statsFor(1), false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchSize must be an integer/],
-    ['too many batches', () => model().train(x, labels, null, 2, 0, 3, 0, statsFor(3), false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchCount/],
-    ['stats too short', () => model().train(x, labels, null, 2, 0, 2, 0, new Float64Array(5), false), 'ERR_BLASTRAIN_SHAPE', /stats is too short/],
-    ['a resizable x for a job', () => model().trainAsync(new Float32Array(resizableBuffer(48, 96)), labels, null, 2, 0, 2, 0, statsFor(2), new Int32Array(1)), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /x is backed by a resizable ArrayBuffer/],
+    ['NaN batch size', () => model().train(x, labels, null, NaN, 0, 1, 0, statsFor(1), null, false, false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchSize must be an integer/],
+    ['too many batches', () => model().train(x, labels, null, 2, 0, 3, 0, statsFor(3), null, false, false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchCount/],
+    ['stats too short', () => model().train(x, labels, null, 2, 0, 2, 0, new Float64Array(7), null, false, false), 'ERR_BLASTRAIN_SHAPE', /stats is too short/],
+    ['a resizable x for a job', () => model().trainAsync(new Float32Array(resizableBuffer(48, 96)), labels, null, 2, 0, 2, 0, statsFor(2), null, false, new Int32Array(1)), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /x is backed by a resizable ArrayBuffer/],
     ['predict output too short', () => model().predict(x, new Float32Array(3)), 'ERR_BLASTRAIN_SHAPE', /out is shorter/],
     ['threads out of range', () => addon.setNumThreads(2000), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /threads must be an integer in \[1, 1024\]/],
   ];

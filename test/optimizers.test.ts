@@ -6,10 +6,10 @@ import { Adam, AdamW, Dense, InvalidArgumentError, RMSprop, SGD, Sequential, typ
 import { spiral } from './helpers';
 
 test('defaults are PyTorch\'s', () => {
-  expect(new SGD().options).toEqual({ lr: 0.001, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
-  expect(new Adam().options).toEqual({ lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false });
-  expect(new AdamW().options).toEqual({ lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: false });
-  expect(new RMSprop().options).toEqual({ lr: 0.01, rho: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false });
+  expect(new SGD().options).toEqual({ lr: 0.001, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, clipNorm: 0, clipValue: 0 });
+  expect(new Adam().options).toEqual({ lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, clipNorm: 0, clipValue: 0 });
+  expect(new AdamW().options).toEqual({ lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: false, clipNorm: 0, clipValue: 0 });
+  expect(new RMSprop().options).toEqual({ lr: 0.01, rho: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, clipNorm: 0, clipValue: 0 });
 });
 
 test('options are validated with the argument named', () => {

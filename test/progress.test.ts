@@ -1,6 +1,6 @@
 // verbose: 1 output: a bar redrawn in place on a terminal, plain lines elsewhere.
 import { expect, test } from 'vitest';
-import { Progress } from '../lib/progress';
+import { Progress } from '../lib/train/progress';
 
 function stream(isTTY: boolean) {
   const written: string[] = [];

@@ -4,12 +4,13 @@ import { markAsUntransferable } from 'node:worker_threads';
 import type { Backend, BatchRef, OptimizerRef } from '../backend';
 import { InvalidArgumentError, NotCompiledError } from '../errors';
 import {
-  BATCH_CORRECT, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_DONE, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_INPUT,
+  BATCH_CORRECT, BATCH_GRAD_NORM, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_DONE, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_INPUT,
   JOB_NON_FINITE_LOSS, JOB_STOPPED, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, type TrainRun,
 } from '../job';
 import type { Layout } from '../layout';
 import type { TargetArray } from '../native';
-import type { Targets } from './js/kernels';
+import { clipGradients, type Targets } from './js/kernels';
+import { HYPER_CLIP_NORM, HYPER_CLIP_VALUE, HYPER_LR, momentumSlot } from '../optim/kinds';
 import { networkBackward, networkCorrect, networkForward, networkLoss, outputBlock, type Memory } from './js/network';
 import { optimizerStep } from './js/optimizer';
 
@@ -83,7 +84,18 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
       if (!Number.isFinite(loss)) return end(JOB_NON_FINITE_LOSS, i);
       networkBackward(net, batch);
       if (firstNonFinite(net.grads) >= 0) return end(JOB_NON_FINITE_GRADIENT, i);
-      optimizerStep(opt(), r.step + i, net.params, net.grads);
+      const o = opt();
+      const h = o.hyper;
+      const [clipNorm, clipValue] = [h[HYPER_CLIP_NORM] as number, h[HYPER_CLIP_VALUE] as number];
+      stats[at + BATCH_GRAD_NORM] = clipNorm > 0 || clipValue > 0 || r.gradNorm ? clipGradients(net.grads, clipNorm, clipValue) : NaN;
+      if (r.schedule !== null) {
+        // Native code writes these into its own copy; the twin works on a copy too.
+        const hyper = Float64Array.from(h);
+        hyper[HYPER_LR] = r.schedule[2 * i] as number;
+        const momentum = r.schedule[2 * i + 1] as number;
+        if (!Number.isNaN(momentum)) hyper[momentumSlot(o.kind)] = momentum;
+        optimizerStep({ ...o, hyper }, r.step + i, net.params, net.grads);
+      } else optimizerStep(o, r.step + i, net.params, net.grads);
     }
     end(JOB_DONE, r.batchCount);
   };
@@ -151,6 +163,10 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
         const count = Math.min(capacity(), samples - start);
         networkForward(net, out.subarray(start * K, (start + count) * K), { x, rows: null, start, count });
       }
+    },
+    async evaluateAsync(x: Float32Array, y: TargetArray) {
+      await new Promise((resolve) => setImmediate(resolve));
+      return this.evaluate(x, y);
     },
     evaluate(x: Float32Array, y: TargetArray) {
       const samples = x.length / net.layout.inputSize;

@@ -1,8 +1,8 @@
 // The OpenBLAS backend: one native Model object per model (it owns the validated plan), and
 // every operation one call into it. Native errors come back as the library's typed errors.
 import type { Backend, BatchRef, OptimizerRef } from '../backend';
-import { fromNative } from '../errors';
-import type { TrainRun } from '../job';
+import { fromNative, InvalidArgumentError } from '../errors';
+import { BATCH_CORRECT, BATCH_LOSS, JOB_BAD_LABEL, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor, type TrainRun } from '../job';
 import type { Layout } from '../layout';
 import { loadNative, type NativeModel, type TargetArray } from '../native';
 
@@ -14,8 +14,9 @@ function typed<T>(call: () => T): T {
   }
 }
 
-export function createNativeBackend(layout: Layout, params: Float32Array, grads: Float32Array): Backend {
+export function createNativeBackend(initial: Layout, params: Float32Array, grads: Float32Array): Backend {
   const addon = loadNative();
+  let layout = initial;
   let model: NativeModel = typed(() => new addon.Model(layout.plan, params, grads));
   let workspace: Float32Array | undefined;
   let optimizer: OptimizerRef | undefined;
@@ -32,6 +33,7 @@ export function createNativeBackend(layout: Layout, params: Float32Array, grads:
       if (workspace !== undefined) replacement.setWorkspace(workspace);
       if (optimizer !== undefined) replacement.setOptimizer(optimizer.kind, optimizer.hyper, optimizer.state);
       model = replacement;
+      layout = next;
     },
     setWorkspace(ws: Float32Array): void {
       typed(() => model.setWorkspace(ws));
@@ -54,10 +56,10 @@ export function createNativeBackend(layout: Layout, params: Float32Array, grads:
       typed(() => model.optimizerStep(step));
     },
     train(r: TrainRun, stats: Float64Array, checkFinite: boolean): void {
-      typed(() => model.train(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, checkFinite));
+      typed(() => model.train(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, checkFinite));
     },
     async trainAsync(r: TrainRun, stats: Float64Array, control: Int32Array): Promise<void> {
-      const job = typed(() => model.trainAsync(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, control));
+      const job = typed(() => model.trainAsync(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, control));
       running = true;
       try {
         await job;
@@ -71,6 +73,20 @@ export function createNativeBackend(layout: Layout, params: Float32Array, grads:
     evaluate(x: Float32Array, y: TargetArray) {
       const [loss, correct] = typed(() => model.evaluate(x, y));
       return { loss, correct };
+    },
+    async evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number) {
+      const stats = statsFor(1);
+      const job = typed(() => model.evaluateAsync(x, y, stats, batchSize));
+      running = true;
+      try {
+        await job;
+      } finally {
+        running = false;
+      }
+      if (stats[STATS_STATUS] === JOB_BAD_LABEL) {
+        throw new InvalidArgumentError(`Expected class labels in [0, ${layout.outputs - 1}] for y but received ${stats[STATS_VALUE]} at sample ${stats[STATS_SAMPLE]}`);
+      }
+      return { loss: stats[STATS_HEADER + BATCH_LOSS] as number, correct: stats[STATS_HEADER + BATCH_CORRECT] as number };
     },
     firstNonFinite(a: Float32Array): number {
       return typed(() => addon.firstNonFinite(a));

@@ -6,7 +6,7 @@
 import type { Backend } from '../backend';
 import { InvalidArgumentError, ModelBusyError, NotCompiledError, ShapeError } from '../errors';
 import { boolean, finiteNumber, invalid, plainObject, readOptions } from '../validate';
-import { HYPER_LR } from './kinds';
+import { HYPER_CLIP_NORM, HYPER_CLIP_VALUE, HYPER_LR, momentumSlot } from './kinds';
 
 export interface OptimizerStateDict {
   /** The optimizer's type, e.g. 'sgd'. */
@@ -37,6 +37,12 @@ interface Attachment {
   guard: (method: string) => void;
 }
 
+/** Gradient clipping, an option of every optimizer (Keras's clipnorm/clipvalue; 0 turns it off). */
+const CLIP_SPECS: readonly HyperSpec[] = [
+  { name: 'clipNorm', slot: HYPER_CLIP_NORM, default: 0 },
+  { name: 'clipValue', slot: HYPER_CLIP_VALUE, default: 0 },
+];
+
 export abstract class Optimizer {
   /** Native kind code (native/optimizer.h). @internal */
   abstract readonly kind: number;
@@ -47,14 +53,17 @@ export abstract class Optimizer {
   private attachment: Attachment | undefined;
   private steps = 0;
 
+  private readonly specs: readonly HyperSpec[];
+
   protected constructor(
-    private readonly specs: readonly HyperSpec[],
+    kindSpecs: readonly HyperSpec[],
     /** Names of the state buffers, in their order inside `state`. */
     readonly stateNames: readonly string[],
     options: unknown,
     private readonly optionsName: string,
   ) {
-    this.hyper = new Float64Array(specs.length);
+    this.specs = [...kindSpecs, ...CLIP_SPECS];
+    this.hyper = new Float64Array(this.specs.length);
     this.setOptions(options);
   }
 
@@ -95,6 +104,12 @@ export abstract class Optimizer {
     const lr = finiteNumber('lr', value, 0);
     this.notRunning('lr');
     this.hyper[HYPER_LR] = lr;
+  }
+
+  /** Sets the slot a one-cycle schedule cycles (SGD's and RMSprop's momentum, Adam's β₁). @internal */
+  setMomentum(value: number): void {
+    this.notRunning('momentum');
+    this.hyper[momentumSlot(this.kind)] = value;
   }
 
   /** Updates taken so far (PyTorch's state['step']). */

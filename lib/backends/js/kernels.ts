@@ -294,3 +294,22 @@ export function rmspropStep(params: Floats, squareAvg: Floats, momentum: Floats,
     }
   }
 }
+
+// Twin of clip_gradients (native/clip.h): returns ‖g‖₂ before clipping; ≤ 0 turns a clip off.
+export function clipGradients(grads: Floats, maxNorm: number, maxValue: number): number {
+  let sum = 0;
+  for (const g of grads) sum += g * g;
+  const norm = Math.sqrt(sum);
+  if (maxNorm > 0) {
+    const coefficient = maxNorm / (norm + 1e-6);
+    if (coefficient < 1) {
+      const c = Math.fround(coefficient);
+      for (let i = 0; i < grads.length; i++) grads[i] = (grads[i] as number) * c;
+    }
+  }
+  if (maxValue > 0) {
+    const v = Math.fround(maxValue);
+    for (let i = 0; i < grads.length; i++) grads[i] = Math.min(v, Math.max(-v, grads[i] as number));
+  }
+  return norm;
+}

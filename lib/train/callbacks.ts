@@ -1,6 +1,6 @@
 // Keras-style training callbacks. Epochs and batches are 0-based, as in Keras; a callback may
 // return a Promise, which fit awaits before it goes on.
-import { invalid, readArray, readOptions } from './validate';
+import { invalid, readArray, readOptions } from '../validate';
 
 export interface BatchLogs {
   loss: number;
@@ -8,6 +8,8 @@ export interface BatchLogs {
   accuracy?: number;
   /** Rows in the batch (the last batch of an epoch may be shorter). */
   size: number;
+  /** ‖∇‖₂ before clipping, when fit's `logGradNorm` is set. */
+  gradNorm?: number;
 }
 
 export interface EpochLogs {
@@ -15,6 +17,12 @@ export interface EpochLogs {
   loss: number;
   /** Training accuracy of the epoch, for cross-entropy losses. */
   accuracy?: number;
+  /** The optimizer's learning rate at the end of the epoch. */
+  lr?: number;
+  /** Loss on the validation data after the epoch. */
+  valLoss?: number;
+  /** Accuracy on the validation data, for cross-entropy losses. */
+  valAccuracy?: number;
 }
 
 export interface History {
@@ -24,6 +32,10 @@ export interface History {
   loss: number[];
   /** Training accuracy of each epoch, for cross-entropy losses. */
   accuracy?: number[];
+  /** The learning rate at the end of each epoch. */
+  lr: number[];
+  valLoss?: number[];
+  valAccuracy?: number[];
 }
 
 type Awaitable = void | Promise<void>;

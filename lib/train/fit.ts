@@ -1,17 +1,18 @@
 // The fit loop: epochs of mini-batches run in chunks through Backend.trainBatchesAsync (off the
 // main thread on the native backend), with callbacks, progress output, cancellation and the
 // non-finite-loss stop between chunks.
-import type { Backend } from './backend';
+import type { Backend } from '../backend';
 import type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
-import { AbortError, InvalidArgumentError, NonFiniteLossError, type BlastrainError } from './errors';
+import { AbortError, InvalidArgumentError, NonFiniteLossError, type BlastrainError } from '../errors';
 import {
-  BATCH_CORRECT, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
+  BATCH_CORRECT, BATCH_GRAD_NORM, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
   STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
-} from './job';
-import type { TargetArray } from './native';
-import type { Optimizer } from './optim/optimizer';
+} from '../job';
+import type { TargetArray } from '../native';
+import type { Optimizer } from '../optim/optimizer';
 import type { Progress } from './progress';
-import type { Random } from './random';
+import type { Random } from '../random';
+import type { LRSchedule } from './schedules';
 
 export interface FitRun {
   backend: Backend;
@@ -36,6 +37,34 @@ export interface FitRun {
   zeroGrads(): void;
   /** Resolves once no save started from a callback is still reading the model's buffers. */
   waitForReaders(): Promise<void>;
+  /** The learning-rate schedule, if any. */
+  schedule: LRSchedule | undefined;
+  /** Report each batch's gradient norm (before clipping) in the batch logs. */
+  gradNorm: boolean;
+  /** Mean loss (and accuracy) on held-out data, after each epoch; undefined without validation data. */
+  validate: (() => Promise<EvaluateLogs>) | undefined;
+}
+
+export interface EvaluateLogs {
+  loss: number;
+  accuracy?: number;
+}
+
+/** Sets the optimizer's rate (and momentum, for schedules that cycle it) to the schedule's at `step`. */
+function applySchedule(schedule: LRSchedule, optimizer: Optimizer, step: number): void {
+  optimizer.lr = schedule.lrAt(step, schedule.baseLr as number);
+  const momentum = schedule.momentumAt(step);
+  if (!Number.isNaN(momentum)) optimizer.setMomentum(momentum);
+}
+
+/** The rates (and momenta, NaN to keep) of `count` batches from scheduler step `first`, as the native loop reads them. */
+function batchSchedule(schedule: LRSchedule, first: number, count: number): Float64Array {
+  const out = new Float64Array(2 * count);
+  for (let i = 0; i < count; i++) {
+    out[2 * i] = schedule.lrAt(first + i, schedule.baseLr as number);
+    out[2 * i + 1] = schedule.momentumAt(first + i);
+  }
+  return out;
 }
 
 /**
@@ -92,16 +121,16 @@ async function each(callbacks: readonly Callbacks[], call: (c: Callbacks) => voi
 }
 
 export async function runFit(run: FitRun): Promise<History> {
-  const { backend, inputs, targets, samples, batchSize, optimizer, callbacks, signal, progress } = run;
+  const { backend, inputs, targets, samples, batchSize, optimizer, callbacks, signal, progress, schedule } = run;
   const batches = Math.ceil(samples / batchSize);
   const order = run.shuffle ? Int32Array.from({ length: samples }, (_, i) => i) : null;
   const stats = statsFor(batches);
   const control = new Int32Array(1);
   const sizer = new ChunkSizer(backend.chunkMilliseconds);
-  const history: History = { epoch: [], loss: [] };
+  const history: History = { epoch: [], loss: [], lr: [] };
+  if (schedule !== undefined) schedule.baseLr ??= optimizer.lr; // PyTorch's initial_lr
   // Tiny batches finish by the thousand per chunk: skip building their logs when nobody listens.
   const batchListeners = callbacks.filter((c) => c.onBatchEnd !== undefined);
-  if (run.accuracy(0, 1) !== undefined) history.accuracy = [];
 
   const checkAborted = (): void => {
     if (signal?.aborted) throw abortError(signal);
@@ -115,6 +144,7 @@ export async function runFit(run: FitRun): Promise<History> {
     await each(callbacks, (c) => c.onTrainBegin?.());
     for (let epoch = 0; epoch < run.epochs && !run.stopRequested(); epoch++) {
       checkAborted();
+      if (schedule?.interval === 'epoch') applySchedule(schedule, optimizer, schedule.step);
       await each(callbacks, (c) => c.onEpochBegin?.(epoch));
       progress?.epochBegin();
       if (order !== null) {
@@ -132,11 +162,19 @@ export async function runFit(run: FitRun): Promise<History> {
         const count = sizer.next(batches - done);
         await run.waitForReaders();
         const started = performance.now();
-        const job = { x: inputs, y: targets, rows: order, batchSize, firstBatch: done, batchCount: count, step: optimizer.stepCount };
+        const perBatch = schedule?.interval === 'batch' ? batchSchedule(schedule, schedule.step, count) : null;
+        const job = {
+          x: inputs, y: targets, rows: order, batchSize, firstBatch: done, batchCount: count, step: optimizer.stepCount,
+          schedule: perBatch, gradNorm: run.gradNorm,
+        };
         await backend.trainAsync(job, stats, control);
         const { completed, error } = trainOutcome(stats, run.outputs, epoch + 1, done);
         sizer.record(completed, performance.now() - started);
         optimizer.advance(completed);
+        if (perBatch !== null) {
+          schedule!.step += completed;
+          applySchedule(schedule!, optimizer, schedule!.step); // the rate of the next batch, as after scheduler.step()
+        }
         for (let i = 0; i < completed; i++) {
           const rows = Math.min(batchSize, samples - (done + i) * batchSize);
           const at = STATS_HEADER + i * BATCH_STATS;
@@ -147,6 +185,7 @@ export async function runFit(run: FitRun): Promise<History> {
             const logs: BatchLogs = { loss: stats[at + BATCH_LOSS] as number, size: rows };
             const accuracy = run.accuracy(stats[at + BATCH_CORRECT] as number, rows);
             if (accuracy !== undefined) logs.accuracy = accuracy;
+            if (run.gradNorm) logs.gradNorm = stats[at + BATCH_GRAD_NORM] as number;
             await each(batchListeners, (c) => c.onBatchEnd?.(done + i, logs));
           }
         }
@@ -160,9 +199,14 @@ export async function runFit(run: FitRun): Promise<History> {
       }
       if (rowsSeen === 0) break; // stopTraining was set before this epoch ran a batch
       const logs = epochLogs(run, lossSum, correct, rowsSeen);
-      history.epoch.push(epoch);
-      history.loss.push(logs.loss);
-      if (logs.accuracy !== undefined) history.accuracy?.push(logs.accuracy);
+      logs.lr = optimizer.lr;
+      if (schedule?.interval === 'epoch') schedule.step++;
+      if (run.validate !== undefined) {
+        const validation = await run.validate();
+        logs.valLoss = validation.loss;
+        if (validation.accuracy !== undefined) logs.valAccuracy = validation.accuracy;
+      }
+      recordEpoch(history, epoch, logs);
       progress?.epochEnd(epoch, logs);
       await each(callbacks, (c) => c.onEpochEnd?.(epoch, logs));
     }
@@ -170,6 +214,16 @@ export async function runFit(run: FitRun): Promise<History> {
     return history;
   } finally {
     signal?.removeEventListener('abort', stop);
+  }
+}
+
+/** Appends an epoch's logs to the history, one array per logged quantity. */
+function recordEpoch(history: History, epoch: number, logs: EpochLogs): void {
+  history.epoch.push(epoch);
+  for (const [key, value] of Object.entries(logs)) {
+    const series = (history as unknown as Record<string, number[] | undefined>)[key];
+    if (series === undefined) (history as unknown as Record<string, number[]>)[key] = [value as number];
+    else series.push(value as number);
   }
 }
 
