@@ -127,3 +127,143 @@ if __name__ == "__main__":
         with open(os.path.join(OUT, spec["name"] + ".json"), "w") as f:
             json.dump(generate(spec, 1000 + n), f)
         print("wrote", spec["name"])
+
+
+# Learning-rate schedules (torch.optim.lr_scheduler) and gradient clipping (torch.nn.utils).
+# test/fixtures/schedules.json: the rate (and momentum) PyTorch sets at every step of each
+# schedule; test/fixtures/schedule-vectors/: training trajectories with a schedule and clipping,
+# with `lrs`, the rate every batch used.
+SCHEDULES = [
+    {"name": "StepLR", "args": {"stepSize": 3, "gamma": 0.5}},
+    {"name": "MultiStepLR", "args": {"milestones": [2, 5, 9], "gamma": 0.3}},
+    {"name": "ExponentialLR", "args": {"gamma": 0.9}},
+    {"name": "CosineAnnealingLR", "args": {"tMax": 10, "etaMin": 0.001}},
+    {"name": "LinearLR", "args": {"startFactor": 0.25, "endFactor": 1.0, "totalIters": 6}},
+    {"name": "OneCycleLR", "args": {"maxLr": 0.5, "totalSteps": 30}},
+    {"name": "OneCycleLR", "label": "OneCycleLR three-phase linear", "args": {"maxLr": 0.2, "totalSteps": 30, "pctStart": 0.25, "annealStrategy": "linear", "threePhase": True, "divFactor": 10, "finalDivFactor": 100}},
+    {"name": "SequentialLR", "args": {"schedules": [{"name": "LinearLR", "args": {"startFactor": 0.1, "totalIters": 4}},
+                                                    {"name": "ExponentialLR", "args": {"gamma": 0.8}}], "milestones": [4]}},
+]
+
+
+def torch_scheduler(spec, optimizer):
+    a = spec["args"]
+    s = torch.optim.lr_scheduler
+    name = spec["name"]
+    if name == "StepLR":
+        return s.StepLR(optimizer, step_size=a["stepSize"], gamma=a["gamma"])
+    if name == "MultiStepLR":
+        return s.MultiStepLR(optimizer, milestones=a["milestones"], gamma=a["gamma"])
+    if name == "ExponentialLR":
+        return s.ExponentialLR(optimizer, gamma=a["gamma"])
+    if name == "CosineAnnealingLR":
+        return s.CosineAnnealingLR(optimizer, T_max=a["tMax"], eta_min=a.get("etaMin", 0))
+    if name == "LinearLR":
+        return s.LinearLR(optimizer, start_factor=a.get("startFactor", 1 / 3), end_factor=a.get("endFactor", 1.0), total_iters=a.get("totalIters", 5))
+    if name == "OneCycleLR":
+        return s.OneCycleLR(optimizer, max_lr=a["maxLr"], total_steps=a["totalSteps"], pct_start=a.get("pctStart", 0.3),
+                            anneal_strategy=a.get("annealStrategy", "cos"), div_factor=a.get("divFactor", 25.0),
+                            final_div_factor=a.get("finalDivFactor", 1e4), three_phase=a.get("threePhase", False))
+    if name == "SequentialLR":
+        return s.SequentialLR(optimizer, [torch_scheduler(p, optimizer) for p in a["schedules"]], milestones=a["milestones"])
+    raise ValueError(name)
+
+
+def schedule_rates(spec, base_lr=0.1, steps=30):
+    weight = nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([weight], lr=base_lr, momentum=0.9)
+    scheduler = torch_scheduler(spec, optimizer)
+    lrs, momenta = [], []
+    for _ in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        momenta.append(optimizer.param_groups[0]["momentum"])
+        optimizer.step()
+        scheduler.step()
+    return {"name": spec.get("label", spec["name"]), "schedule": spec, "baseLr": base_lr, "lrs": lrs, "momenta": momenta}
+
+
+TRAINING = [
+    {"name": "onecycle-batch-clipnorm-sgd-ce", "layers": [(4, 8, "relu"), (8, 3, "softmax")], "loss": "categoricalCrossentropy",
+     "optimizer": {"type": "sgd", "lr": 0.1, "momentum": 0.9, "clipNorm": 0.5},
+     "lrSchedule": {"name": "OneCycleLR", "args": {"maxLr": 0.3, "totalSteps": 9}, "interval": "batch"}},
+    {"name": "step-epoch-clipvalue-adam-mse", "layers": [(4, 6, "tanh"), (6, 2, "linear")], "loss": "mse",
+     "optimizer": {"type": "adam", "lr": 0.02, "clipValue": 0.05},
+     "lrSchedule": {"name": "StepLR", "args": {"stepSize": 1, "gamma": 0.5}, "interval": "epoch"}},
+    {"name": "cosine-batch-clipnorm-rmsprop-bce", "layers": [(4, 5, "sigmoid"), (5, 2, "sigmoid")], "loss": "binaryCrossentropy",
+     "optimizer": {"type": "rmsprop", "lr": 0.01, "momentum": 0.5, "clipNorm": 0.1},
+     "lrSchedule": {"name": "CosineAnnealingLR", "args": {"tMax": 6, "etaMin": 0.001}, "interval": "batch"}},
+]
+
+
+def generate_scheduled(spec, seed):
+    torch.manual_seed(seed)
+    modules = []
+    for (i, o, act) in spec["layers"]:
+        modules.append(nn.Linear(i, o))
+        m = ACTIVATIONS[act](0.01)
+        if m is not None:
+            modules.append(m)
+    model = nn.Sequential(*modules)
+    loss_name = spec["loss"]
+    logits_model = model[:-1] if loss_name != "mse" else model
+    outputs = spec["layers"][-1][1]
+    x = torch.rand(SAMPLES, spec["layers"][0][0]) * 2 - 1
+    labels = None
+    if loss_name == "categoricalCrossentropy":
+        labels = torch.randint(0, outputs, (SAMPLES,))
+        y = nn.functional.one_hot(labels, outputs).float()
+        criterion = lambda out, b: nn.functional.cross_entropy(out, labels[b])
+    elif loss_name == "binaryCrossentropy":
+        y = (torch.rand(SAMPLES, outputs) < 0.5).float()
+        criterion = lambda out, b: nn.functional.binary_cross_entropy_with_logits(out, y[b])
+    else:
+        y = torch.rand(SAMPLES, outputs) * 2 - 1
+        criterion = lambda out, b: nn.functional.mse_loss(out, y[b])
+    params = list(model.parameters())
+    params0 = flat(params)
+    o = spec["optimizer"]
+    optimizer = optimizer_for(spec, params)
+    scheduler = torch_scheduler(spec["lrSchedule"], optimizer)
+    per_batch = spec["lrSchedule"]["interval"] == "batch"
+    losses, lrs = [], []
+    for epoch in range(EPOCHS):
+        for start in range(0, SAMPLES, BATCH):
+            b = slice(start, min(start + BATCH, SAMPLES))
+            optimizer.zero_grad()
+            loss = criterion(logits_model(x[b]), b)
+            loss.backward()
+            if o.get("clipNorm"):
+                torch.nn.utils.clip_grad_norm_(params, o["clipNorm"])
+            if o.get("clipValue"):
+                torch.nn.utils.clip_grad_value_(params, o["clipValue"])
+            losses.append(loss.item())
+            lrs.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            if per_batch:
+                scheduler.step()
+        if not per_batch:
+            scheduler.step()
+    with torch.no_grad():
+        predictions = model(x)
+    vector = {
+        "name": spec["name"], "generator": f"scripts/generate-vectors.py, PyTorch {torch.__version__}, float32, CPU",
+        "layers": [{"in": i, "out": o_, "activation": a} for (i, o_, a) in spec["layers"]], "leakyReluAlpha": 0.01,
+        "loss": loss_name, "optimizer": o, "lrSchedule": spec["lrSchedule"], "batchSize": BATCH, "epochs": EPOCHS,
+        "samples": SAMPLES, "x": flat([x]), "y": flat([y]), "params0": params0, "losses": losses, "lrs": lrs,
+        "paramsFinal": flat(params), "predictionsFinal": flat([predictions]),
+    }
+    if labels is not None:
+        vector["labels"] = labels.tolist()
+    return vector
+
+
+if __name__ == "__main__":
+    fixtures = os.path.join(OUT, "..")
+    with open(os.path.join(fixtures, "schedules.json"), "w") as f:
+        json.dump([schedule_rates(s) for s in SCHEDULES], f)
+    print("wrote schedules.json")
+    os.makedirs(os.path.join(fixtures, "schedule-vectors"), exist_ok=True)
+    for n, spec in enumerate(TRAINING):
+        with open(os.path.join(fixtures, "schedule-vectors", spec["name"] + ".json"), "w") as f:
+            json.dump(generate_scheduled(spec, 2000 + n), f)
+        print("wrote", spec["name"])

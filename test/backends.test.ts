@@ -35,7 +35,9 @@ const config: fc.Arbitrary<Config> = fc
     labels: fc.boolean(),
     momentum: fc.constantFrom(0, 0.5, 0.9),
     dampening: fc.constantFrom(0, 0.3),
-    weightDecay: fc.constantFrom(0, 0.01),
+    weightDecay: fc.constantFrom(0, 0.01, 1),
+    clipNorm: fc.constantFrom(0, 0, 0.5),
+    clipValue: fc.constantFrom(0, 0, 0.05),
     nesterov: fc.boolean(),
     lr: fc.constantFrom(0.01, 0.05),
     type: fc.constantFrom('sgd', 'adam', 'adamw', 'rmsprop'),
@@ -58,10 +60,10 @@ const config: fc.Arbitrary<Config> = fc
       labels: r.labels && r.loss === 'categoricalCrossentropy',
       optimizer:
         r.type === 'sgd'
-          ? { type: r.type, options: { lr: r.lr, momentum: r.momentum, dampening: nesterov ? 0 : r.dampening, weightDecay: r.weightDecay, nesterov } }
+          ? { type: r.type, options: { lr: r.lr, momentum: r.momentum, dampening: nesterov ? 0 : r.dampening, weightDecay: r.weightDecay, nesterov, clipNorm: r.clipNorm, clipValue: r.clipValue } }
           : r.type === 'rmsprop'
-            ? { type: r.type, options: { lr: r.lr / 10, momentum: r.momentum, weightDecay: r.weightDecay, centered: r.centered } }
-            : { type: r.type, options: { lr: r.lr / 10, weightDecay: r.weightDecay, amsgrad: r.amsgrad } },
+            ? { type: r.type, options: { lr: r.lr / 10, momentum: r.momentum, weightDecay: r.weightDecay, centered: r.centered, clipNorm: r.clipNorm, clipValue: r.clipValue } }
+            : { type: r.type, options: { lr: r.lr / 10, weightDecay: r.weightDecay, amsgrad: r.amsgrad, clipNorm: r.clipNorm, clipValue: r.clipValue } },
       seed: r.seed,
     };
   });

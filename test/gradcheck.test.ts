@@ -19,7 +19,8 @@ interface Case {
   inputSize: number;
   layers: { units: number; activation: ActivationName; leakyReluAlpha: number }[];
   loss: number;
-  targets: 'dense' | 'labels' | 'soft';
+  /** soft: probability rows; unnormalized: positive rows that do not sum to 1 (the loss scales with their sum). */
+  targets: 'dense' | 'labels' | 'soft' | 'unnormalized';
 }
 
 function layer(units: number, activation: ActivationName) {
@@ -33,7 +34,9 @@ function makeTargets(c: Case, random: Random): Float64Array | Int32Array {
   for (let b = 0; b < B; b++) {
     if (c.loss === LOSS_CATEGORICAL_CROSSENTROPY) {
       // one-hot rows, or soft rows that sum to 1
-      if (c.targets === 'soft') {
+      if (c.targets === 'unnormalized') {
+        for (let k = 0; k < K; k++) y[b * K + k] = random.next() + 0.2;
+      } else if (c.targets === 'soft') {
         let sum = 0;
         for (let k = 0; k < K; k++) sum += (y[b * K + k] = random.next() + 0.1);
         for (let k = 0; k < K; k++) y[b * K + k] = y[b * K + k]! / sum;
@@ -92,7 +95,7 @@ const hidden = ACTIVATIONS;
 const cases: Case[] = [];
 for (const h of hidden) {
   for (const out of ACTIVATIONS) cases.push({ name: `${h} → ${out} / mse`, inputSize: 4, layers: [layer(6, h), layer(3, out)], loss: LOSS_MSE, targets: 'dense' });
-  for (const targets of ['dense', 'labels', 'soft'] as const) {
+  for (const targets of ['dense', 'labels', 'soft', 'unnormalized'] as const) {
     cases.push({ name: `${h} → softmax / categoricalCrossentropy (${targets})`, inputSize: 4, layers: [layer(6, h), layer(3, 'softmax')], loss: LOSS_CATEGORICAL_CROSSENTROPY, targets });
   }
   for (const targets of ['dense', 'soft'] as const) {

@@ -35,6 +35,18 @@ describe.each(['native', 'js'] as const)('%s backend', (backend) => {
     expect(accuracy).toBe(correct / samples);
   });
 
+  test('evaluate over exactly two chunks (512 rows) equals a float64 reference', () => {
+    const model = new Sequential({ inputSize: 2, seed: 4, backend, layers: [new Dense(6, { activation: 'sigmoid' }), new Dense(2)] });
+    model.compile({ loss: 'mse', optimizer: new SGD() });
+    const x = Float32Array.from({ length: 2 * 512 }, (_, i) => Math.cos(i * 0.3));
+    const y = Float32Array.from({ length: 2 * 512 }, (_, i) => Math.sin(i));
+    const layout = new Layout(2, model.layers);
+    const memory: Memory = { layout, params: Float64Array.from(model.params), grads: new Float64Array(layout.paramCount), workspace: new Float64Array(layout.workspaceSize(512)) };
+    networkForward(memory, outputBlock(memory, 512), { x: Float64Array.from(x), rows: null, start: 0, count: 512 });
+    const expected = networkLoss(memory, { data: Float64Array.from(y), rows: null, start: 0 }, 512, false);
+    expect(Math.abs(model.evaluate(x, y).loss - expected)).toBeLessThan(1e-6 * expected);
+  });
+
   test.each([Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array])('%o labels train and evaluate exactly like one-hot rows', async (Kind) => {
     const samples = 300;
     const classes = 5;
