@@ -6,12 +6,19 @@ export { Sequential } from './model';
 export type {
   SequentialOptions, CompileOptions, FitOptions, EvaluateResult, SaveOptions, LoadOptions, LoadWeightsOptions, LoadWeightsResult,
 } from './model';
-export type { BatchLogs, Callbacks, EpochLogs, History } from './train/callbacks';
+export type { BatchLogs, CallbackModel, Callbacks, EpochLogs, History } from './train/callbacks';
 export { Dense } from './layers';
 export {
   CosineAnnealingLR, ExponentialLR, LinearLR, LRSchedule, MultiStepLR, OneCycleLR, SequentialLR, StepLR,
 } from './train/schedules';
 export type { ScheduleInterval } from './train/schedules';
+export { EarlyStopping } from './train/early-stopping';
+export type { EarlyStoppingOptions } from './train/early-stopping';
+export { ModelCheckpoint } from './train/checkpoint';
+export type { ModelCheckpointOptions } from './train/checkpoint';
+export { LearningRateScheduler, ReduceLROnPlateau } from './train/lr-callbacks';
+export type { ReduceLROnPlateauOptions } from './train/lr-callbacks';
+export { CSVLogger, JsonLinesLogger } from './train/loggers';
 export { readTensors, writeTensors } from './io/tensors-file';
 export type { Tensor } from './io/tensors-file';
 export type { DenseOptions } from './layers';

@@ -367,7 +367,7 @@ export class Sequential {
       this.reserve(validation === undefined ? batchSize : Math.max(batchSize, Math.min(validationBatchSize, validation.samples)));
       this.stopTraining = false;
       return await runFit({
-        schedule: o.lrSchedule as LRSchedule | undefined, gradNorm,
+        model: this, schedule: o.lrSchedule as LRSchedule | undefined, gradNorm,
         validate: validation === undefined ? undefined : async () => {
           const { loss, correct } = await this.ops.evaluateAsync(validation.inputs, validation.targets, Math.min(validationBatchSize, this.capacity));
           const accuracy = this.accuracy(correct, validation.samples);
@@ -528,6 +528,35 @@ export class Sequential {
     } catch (error) {
       throw new FileError(`Cannot write the ONNX model to ${path}: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /** The architecture (and loss and optimizer, once compiled), as a model file records them. */
+  toJSON(): ModelRecord {
+    const optimizer = this.compiled?.optimizer;
+    return {
+      architecture: this.architecture(),
+      ...(this.compiled && { loss: this.compiled.loss }),
+      ...(optimizer && { optimizer: { type: optimizer.type, options: optimizer.options } }),
+    };
+  }
+
+  /** A Keras-style table: each layer's output shape, parameter count and activation, then the totals. */
+  summary(): string {
+    const rows = [['Layer (type)', 'Output shape', 'Param #', 'Activation']];
+    let inputs = this.inputSize;
+    this.layers.forEach((layer, l) => {
+      rows.push([`dense_${l + 1} (Dense)`, `(None, ${layer.units})`, (layer.units * (inputs + 1)).toLocaleString('en-US'), layer.activation]);
+      inputs = layer.units;
+    });
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)) + 2);
+    const line = (r: string[]) => r.map((cell, c) => (c === 2 ? cell.padStart(widths[c]! - 2).padEnd(widths[c]!) : cell.padEnd(widths[c]!))).join('').trimEnd();
+    const rule = '─'.repeat(widths.reduce((a, b) => a + b, 0));
+    const bytes = this.params.length * 4;
+    return [
+      `Model: Sequential (input ${this.inputSize} features, ${this.backend} backend)`, rule, line(rows[0]!), rule, ...rows.slice(1).map(line), rule,
+      `Total params: ${this.params.length.toLocaleString('en-US')} (${bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(2)} KiB`})`,
+      ...(this.compiled ? [`Loss: ${this.compiled.loss}; optimizer: ${this.compiled.optimizer.type} (lr ${this.compiled.optimizer.lr})`] : []),
+    ].join('\n');
   }
 
   /** The architecture as a model file records it. */

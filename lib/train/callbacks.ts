@@ -1,6 +1,6 @@
 // Keras-style training callbacks. Epochs and batches are 0-based, as in Keras; a callback may
 // return a Promise, which fit awaits before it goes on.
-import { invalid, readArray, readOptions } from '../validate';
+import { invalid, plainObject, readArray, readOptions } from '../validate';
 
 export interface BatchLogs {
   loss: number;
@@ -40,7 +40,17 @@ export interface History {
 
 type Awaitable = void | Promise<void>;
 
+/** What a callback can reach of the model that fit trains (Keras's callback.model). */
+export interface CallbackModel {
+  readonly params: Float32Array;
+  stopTraining: boolean;
+  readonly optimizer: { lr: number } | undefined;
+  save(path: string, options?: { optimizer?: boolean }): Promise<void>;
+}
+
 export interface Callbacks {
+  /** Called by fit before onTrainBegin with the model being trained (Keras's set_model). */
+  setModel?(model: CallbackModel): void;
   onTrainBegin?(): Awaitable;
   onEpochBegin?(epoch: number): Awaitable;
   /**
@@ -52,7 +62,7 @@ export interface Callbacks {
   onTrainEnd?(history: History): Awaitable;
 }
 
-const CALLBACK_NAMES = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+const CALLBACK_NAMES = ['setModel', 'onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
 
 /**
  * fit's `callbacks` option (one object or a list) as a list of plain callback objects. Each
@@ -63,7 +73,10 @@ export function toCallbackList(value: unknown): Callbacks[] {
   const list: unknown[] = value === undefined ? [] : (readArray(value) ?? [value]);
   return list.map((c, i) => {
     const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    const o = readOptions(name, c, CALLBACK_NAMES);
+    // A class instance (EarlyStopping, …) has fields of its own; an object literal may only
+    // hold the callback methods, so a misspelt one is reported.
+    const literal = typeof c === 'object' && c !== null && [Object.prototype, null].includes(Object.getPrototypeOf(c));
+    const o = literal ? readOptions(name, c, CALLBACK_NAMES) : Object.fromEntries(CALLBACK_NAMES.map((k) => [k, (plainObject(name, c) as Record<string, unknown>)[k]]));
     const bound: Record<string, (...args: never[]) => unknown> = {};
     for (const key of CALLBACK_NAMES) {
       const method = o[key];

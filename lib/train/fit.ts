@@ -2,7 +2,7 @@
 // main thread on the native backend), with callbacks, progress output, cancellation and the
 // non-finite-loss stop between chunks.
 import type { Backend } from '../backend';
-import type { BatchLogs, Callbacks, EpochLogs, History } from './callbacks';
+import type { BatchLogs, CallbackModel, Callbacks, EpochLogs, History } from './callbacks';
 import { AbortError, InvalidArgumentError, NonFiniteLossError, type BlastrainError } from '../errors';
 import {
   BATCH_CORRECT, BATCH_GRAD_NORM, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
@@ -37,6 +37,8 @@ export interface FitRun {
   zeroGrads(): void;
   /** Resolves once no save started from a callback is still reading the model's buffers. */
   waitForReaders(): Promise<void>;
+  /** The model, for callbacks (setModel). */
+  model: CallbackModel;
   /** The learning-rate schedule, if any. */
   schedule: LRSchedule | undefined;
   /** Report each batch's gradient norm (before clipping) in the batch logs. */
@@ -141,6 +143,7 @@ export async function runFit(run: FitRun): Promise<History> {
   signal?.addEventListener('abort', stop, { once: true });
   try {
     checkAborted();
+    for (const c of callbacks) c.setModel?.(run.model);
     await each(callbacks, (c) => c.onTrainBegin?.());
     for (let epoch = 0; epoch < run.epochs && !run.stopRequested(); epoch++) {
       checkAborted();
