@@ -28,3 +28,11 @@ test('a pipe or file gets one line per epoch and no bar', () => {
   expect(written).toHaveLength(1);
   expect(written[0]).toMatch(/^Epoch 2\/3 - loss 1\.000000 - \d+\.\d\ds\n$/);
 });
+
+test('validation loss and accuracy join the epoch line', () => {
+  const { written, out } = stream(false);
+  const progress = new Progress(1, 1, out);
+  progress.epochBegin();
+  progress.epochEnd(0, { loss: 0.5, accuracy: 0.8, valLoss: 0.625, valAccuracy: 0.75, lr: 0.1 });
+  expect(written[0]).toMatch(/^Epoch 1\/1 - loss 0\.500000 - accuracy 0\.8000 - valLoss 0\.625000 - valAccuracy 0\.7500 - \d+\.\d\ds\n$/);
+});

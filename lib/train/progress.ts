@@ -38,6 +38,10 @@ export class Progress {
   }
 
   private metrics(logs: EpochLogs): string {
-    return ` - loss ${logs.loss.toFixed(6)}${logs.accuracy === undefined ? '' : ` - accuracy ${logs.accuracy.toFixed(4)}`}`;
+    const parts = [` - loss ${logs.loss.toFixed(6)}`];
+    if (logs.accuracy !== undefined) parts.push(` - accuracy ${logs.accuracy.toFixed(4)}`);
+    if (logs.valLoss !== undefined) parts.push(` - valLoss ${logs.valLoss.toFixed(6)}`);
+    if (logs.valAccuracy !== undefined) parts.push(` - valAccuracy ${logs.valAccuracy.toFixed(4)}`);
+    return parts.join('');
   }
 }
