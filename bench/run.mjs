@@ -36,6 +36,7 @@ const configs = CONFIGS.filter((c) => (args.configs ? args.configs.split(',') : 
 const allSystems = [
   blastrain({ threads: 1 }),
   blastrain({ threads: cores }),
+  blastrain({ threads: cores, scheduled: true }),
   blastrain({ backend: 'js' }),
   naive,
   tfjs('cpu'),

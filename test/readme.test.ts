@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { Sequential } from '../lib/index';
 
 const root = path.join(__dirname, '..');
 
@@ -29,6 +30,22 @@ test('the persistence example saves, resumes and exports', async () => {
   for (const file of ['model.safetensors', 'data.safetensors', 'model.onnx', 'tfjs/model.json', 'tfjs/weights.bin']) {
     expect(existsSync(path.join(dir, file)), file).toBe(true);
   }
+  rmSync(dir, { recursive: true });
+});
+
+test('README shows examples/training-workflow.mjs verbatim', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  expect(readme).toContain(readFileSync(path.join(root, 'examples', 'training-workflow.mjs'), 'utf8').trim());
+});
+
+test('the training-workflow example stops early with a good model, a checkpoint and a log', async () => {
+  const { dir, history, model, stopping } = await import('../examples/training-workflow.mjs');
+  expect(history.epoch.length).toBeLessThan(30); // early stopping ended it
+  expect(history.valAccuracy!.at(-1)).toBeGreaterThan(0.97);
+  expect(history.valLoss!.at(-1)).toBeGreaterThanOrEqual(stopping.best);
+  const best = await Sequential.load(path.join(dir, 'best.safetensors'));
+  expect(best.predict(new Float32Array([0, 1]))).toEqual(model.predict(new Float32Array([0, 1]))); // restored = best checkpoint
+  expect(readFileSync(path.join(dir, 'training.csv'), 'utf8').trim().split('\n')).toHaveLength(history.epoch.length + 1);
   rmSync(dir, { recursive: true });
 });
 
