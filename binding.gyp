@@ -12,6 +12,7 @@
         "native/check.cpp",
         "native/clip.cpp",
         "native/dense.cpp",
+        "native/dropout.cpp",
         "native/gemm.cpp",
         "native/loss.cpp",
         "native/network.cpp",

@@ -13,6 +13,8 @@ export interface BatchRef {
   readonly rows: Int32Array | null;
   readonly start: number;
   readonly count: number;
+  /** Training: the optimizer step, which picks the dropout masks; -1: inference. */
+  readonly step: number;
 }
 
 /** An optimizer as the backends see it: a kind (native/optimizer.h), numbers and buffers. */

@@ -7,7 +7,7 @@ export type {
   SequentialOptions, CompileOptions, FitOptions, EvaluateResult, SaveOptions, LoadOptions, LoadWeightsOptions, LoadWeightsResult,
 } from './model';
 export type { BatchLogs, CallbackModel, Callbacks, EpochLogs, History } from './train/callbacks';
-export { Dense } from './layers';
+export { Dense, Dropout } from './layers';
 export {
   CosineAnnealingLR, ExponentialLR, LinearLR, LRSchedule, MultiStepLR, OneCycleLR, SequentialLR, StepLR,
 } from './train/schedules';
@@ -21,7 +21,7 @@ export type { ReduceLROnPlateauOptions } from './train/lr-callbacks';
 export { CSVLogger, JsonLinesLogger } from './train/loggers';
 export { readTensors, writeTensors } from './io/tensors-file';
 export type { Tensor } from './io/tensors-file';
-export type { DenseOptions } from './layers';
+export type { DenseOptions, Layer } from './layers';
 export { Optimizer } from './optim/optimizer';
 export type { HyperSpec, OptimizerStateDict } from './optim/optimizer';
 export { SGD } from './optim/sgd';

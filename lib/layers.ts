@@ -21,6 +21,7 @@ interface Views {
 }
 
 export class Dense implements LayerShape {
+  readonly kind = 'dense';
   readonly units: number;
   readonly activation: ActivationName;
   readonly leakyReluAlpha: number;
@@ -83,3 +84,40 @@ export class Dense implements LayerShape {
     return this.views;
   }
 }
+
+/**
+ * Inverted dropout: in training each unit of its input is zeroed with probability `rate` and the
+ * others scaled by 1 / (1 − rate); in predict and evaluate it is the identity. Its masks come from
+ * a counter-based generator keyed by the model's seed, the optimizer step, the layer and the
+ * unit (native/dropout.h), so both backends draw the same masks and thread count never matters.
+ */
+export class Dropout {
+  readonly kind = 'dropout';
+  readonly rate: number;
+  readonly activation = 'linear';
+  readonly leakyReluAlpha = 0;
+  private size: number | undefined;
+
+  constructor(rate: number) {
+    this.rate = finiteNumber('rate', rate, 0, 1);
+    if (this.rate === 1) throw new InvalidArgumentError('Expected rate in [0, 1) for Dropout but received 1: it would drop every unit');
+  }
+
+  /** Units in and out: the size of the layer before it. */
+  get units(): number {
+    if (this.size === undefined) throw new InvalidArgumentError('This Dropout layer is not part of a model yet; pass it to new Sequential({ layers })');
+    return this.size;
+  }
+
+  /** Whether a model owns this layer. @internal */
+  get isBound(): boolean {
+    return this.size !== undefined;
+  }
+
+  /** Called once, by the model that owns this layer. @internal */
+  bind(units: number): void {
+    this.size = units;
+  }
+}
+
+export type Layer = Dense | Dropout;

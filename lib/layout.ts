@@ -19,18 +19,25 @@ export const ACT_SIGMOID = 3;
 export const ACT_TANH = 4;
 export const ACT_SOFTMAX = 5;
 
-/** Layer kinds (native/network.h LayerKind); Dense is the only one so far. */
+/** Layer kinds (native/network.h LayerKind). */
 export const LAYER_DENSE = 0;
+export const LAYER_DROPOUT = 1;
 
 export interface LayerShape {
+  /** Default 'dense'. A dropout layer keeps its input size (units) and has no activation. */
+  readonly kind?: 'dense' | 'dropout';
   readonly units: number;
   readonly activation: ActivationName;
   readonly leakyReluAlpha: number;
+  /** Dropout probability (dropout layers). */
+  readonly rate?: number;
 }
 
 /** One layer as native code receives it (native/network.h LayerRecord); offsets in floats. */
 export interface LayerPlan {
   readonly kind: number;
+  /** Dropout probability; 0 for other kinds. */
+  readonly rate: number;
   readonly units: number;
   readonly activation: number;
   readonly alpha: number;
@@ -43,6 +50,8 @@ export interface LayerPlan {
 /** The whole network as native code receives it, once per model (and again after compile). */
 export interface Plan {
   readonly loss: number;
+  /** The model's seed (dropout masks derive from it). */
+  readonly seed: number;
   readonly inputSize: number;
   readonly paramCount: number;
   readonly outputRow: number;
@@ -61,6 +70,9 @@ export interface Plan {
 export class Layout {
   readonly inputSize: number;
   readonly loss: number;
+  readonly seed: number;
+  readonly kinds: readonly number[];
+  readonly rates: readonly number[];
   readonly sizes: readonly number[];
   readonly activations: readonly number[];
   readonly alphas: readonly number[];
@@ -71,10 +83,13 @@ export class Layout {
   private readonly actRows: number[] = [];
   private readonly outputRow: number;
 
-  constructor(inputSize: number, layers: readonly LayerShape[], loss = LOSS_MSE) {
+  constructor(inputSize: number, layers: readonly LayerShape[], loss = LOSS_MSE, seed = 0) {
     this.inputSize = inputSize;
     this.loss = loss;
+    this.seed = seed >>> 0;
     this.shapes = layers;
+    this.kinds = layers.map((l) => (l.kind === 'dropout' ? LAYER_DROPOUT : LAYER_DENSE));
+    this.rates = layers.map((l) => Math.fround(l.rate ?? 0));
     this.sizes = layers.map((l) => l.units);
     this.activations = layers.map((l) => ACTIVATIONS.indexOf(l.activation));
     // Native code holds the slope as a float; the TypeScript twin uses the same rounded value.
@@ -83,16 +98,16 @@ export class Layout {
     let row = inputSize;
     for (let l = 0; l < layers.length; l++) {
       this.weightOffsets.push(offset);
-      offset += this.outOf(l) * (this.inOf(l) + 1);
+      if (this.kinds[l] === LAYER_DENSE) offset += this.outOf(l) * (this.inOf(l) + 1);
       this.actRows.push(row);
       row += 2 * this.outOf(l);
     }
     this.paramCount = offset;
     this.outputRow = row;
     this.plan = {
-      loss, inputSize, paramCount: offset, outputRow: row, workspaceRow: row + this.outputs,
+      loss, seed: this.seed, inputSize, paramCount: offset, outputRow: row, workspaceRow: row + this.outputs,
       layers: layers.map((_, l) => ({
-        kind: LAYER_DENSE, units: this.outOf(l), activation: this.actOf(l), alpha: this.alphaOf(l),
+        kind: this.kinds[l] as number, rate: this.rates[l] as number, units: this.outOf(l), activation: this.actOf(l), alpha: this.alphaOf(l),
         weightOffset: this.weightOffset(l), biasOffset: this.biasOffset(l), actRow: this.actRows[l] as number,
       })),
     };
@@ -100,7 +115,7 @@ export class Layout {
 
   /** The same network with another loss (compile sets it). */
   withLoss(loss: number): Layout {
-    return new Layout(this.inputSize, this.shapes, loss);
+    return new Layout(this.inputSize, this.shapes, loss, this.seed);
   }
 
   get layers(): number {
@@ -131,7 +146,7 @@ export class Layout {
     return this.weightOffsets[l] as number;
   }
   biasOffset(l: number): number {
-    return this.weightOffset(l) + this.outOf(l) * this.inOf(l);
+    return this.weightOffset(l) + (this.kinds[l] === LAYER_DENSE ? this.outOf(l) * this.inOf(l) : 0);
   }
 
   actOffset(l: number, B: number): number {

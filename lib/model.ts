@@ -11,7 +11,7 @@ import {
 } from './errors';
 import { runFit, trainOutcome } from './train/fit';
 import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_LOSS, statsFor } from './job';
-import { Dense } from './layers';
+import { Dense, Dropout, type Layer } from './layers';
 import {
   LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
 } from './layout';
@@ -36,7 +36,8 @@ import { boolean, finiteNumber, invalid, oneOf, positiveInteger, readArray, read
 export interface SequentialOptions {
   /** Features per sample. */
   inputSize: number;
-  layers: Dense[];
+  /** Dense and Dropout layers; the last one is Dense. */
+  layers: Layer[];
   /** Seeds weight initialisation and shuffling. Default 42. */
   seed?: number;
   /** 'native' (OpenBLAS, default) or 'js' (plain TypeScript, same maths). */
@@ -115,7 +116,7 @@ const LOSS_CODES: Record<LossName, number> = {
 const INFERENCE_CHUNK = 256;
 
 export class Sequential {
-  readonly layers: readonly Dense[];
+  readonly layers: readonly Layer[];
   readonly inputSize: number;
   readonly outputSize: number;
   /** Every parameter, PyTorch state_dict order: W_0 (out×in row-major), b_0, W_1, b_1, … */
@@ -144,19 +145,26 @@ export class Sequential {
     const o = readOptions('Sequential options', options, ['inputSize', 'layers', 'seed', 'backend']);
     this.inputSize = positiveInteger('inputSize', o.inputSize);
     const layers = readArray(o.layers);
-    if (layers === undefined || layers.length === 0 || !layers.every((l) => l instanceof Dense)) {
-      throw invalid('layers', 'non-empty array of Dense layers', o.layers);
+    if (layers === undefined || layers.length === 0 || !layers.every((l) => l instanceof Dense || l instanceof Dropout)) {
+      throw invalid('layers', 'non-empty array of Dense and Dropout layers', o.layers);
     }
+    if (!(layers.at(-1) instanceof Dense)) throw new InvalidArgumentError('Expected a Dense layer last (the output layer) but received Dropout');
     // Checked before any layer is bound, so a refused model leaves every layer free.
-    if (new Set(layers).size !== layers.length || layers.some((l) => (l as Dense).isBound)) {
-      throw new InvalidArgumentError('Each Dense layer can belong to one model, once; create a new Dense for every place it is used');
+    if (new Set(layers).size !== layers.length || layers.some((l) => (l as Layer).isBound)) {
+      throw new InvalidArgumentError('Each layer can belong to one model, once; create a new layer for every place it is used');
     }
     const seed = o.seed ?? 42;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
     this.backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
 
-    this.layers = layers as Dense[];
-    this.layout = new Layout(this.inputSize, this.layers);
+    this.layers = layers as Layer[];
+    let units = this.inputSize;
+    const shapes = this.layers.map((layer) => {
+      const shape = layer instanceof Dropout ? { kind: 'dropout' as const, units, activation: 'linear' as const, leakyReluAlpha: 0, rate: layer.rate } : layer;
+      units = shape.units;
+      return shape;
+    });
+    this.layout = new Layout(this.inputSize, shapes, LOSS_MSE, seed);
     if (this.layout.paramCount >= 2 ** 31) throw invalid('layers', 'fewer than 2^31 parameters in total', this.layout.paramCount);
     this.outputSize = this.layout.outputs;
     this.params = allocateFloats('the parameters', this.layout.paramCount);
@@ -166,6 +174,7 @@ export class Sequential {
     this.seed = seed;
     this.random = new Random(seed);
     this.layers.forEach((layer, l) => {
+      if (layer instanceof Dropout) return layer.bind(this.layout.outOf(l));
       const w = this.layout.weightOffset(l);
       const b = this.layout.biasOffset(l);
       const end = b + layer.units;
@@ -257,13 +266,16 @@ export class Sequential {
     }
   }
 
-  /** Forward pass over a batch; returns a copy of its output and keeps activations for backward(). */
+  /**
+   * Forward pass over a batch in training mode (dropout active, its masks those of the next
+   * optimizer step); returns a copy of its output and keeps activations for backward().
+   */
   forward(x: InputData): Float32Array {
     return this.exclusive('forward', () => {
       const inputs = this.inputs(x);
       const count = inputs.length / this.inputSize;
       this.reserve(count);
-      const batch = { x: inputs, rows: null, start: 0, count };
+      const batch = { x: inputs, rows: null, start: 0, count, step: this.compiled?.optimizer.stepCount ?? 0 };
       this.ops.forward(batch);
       this.lastForward = batch;
       const offset = this.layout.outputOffset(count);
@@ -545,7 +557,8 @@ export class Sequential {
     const rows = [['Layer (type)', 'Output shape', 'Param #', 'Activation']];
     let inputs = this.inputSize;
     this.layers.forEach((layer, l) => {
-      rows.push([`dense_${l + 1} (Dense)`, `(None, ${layer.units})`, (layer.units * (inputs + 1)).toLocaleString('en-US'), layer.activation]);
+      if (layer instanceof Dropout) rows.push([`dropout_${l + 1} (Dropout ${layer.rate})`, `(None, ${layer.units})`, '0', '']);
+      else rows.push([`dense_${l + 1} (Dense)`, `(None, ${layer.units})`, (layer.units * (inputs + 1)).toLocaleString('en-US'), layer.activation]);
       inputs = layer.units;
     });
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)) + 2);
@@ -636,7 +649,7 @@ export class Sequential {
     try {
       const model = new Sequential({
         inputSize: a.inputSize, seed: a.seed, backend,
-        layers: a.layers.map((l) => new Dense(l.units, { activation: l.activation, leakyReluAlpha: l.leakyReluAlpha })),
+        layers: a.layers.map((l) => (l.type === 'dropout' ? new Dropout(l.rate) : new Dense(l.units, { activation: l.activation, leakyReluAlpha: l.leakyReluAlpha }))),
       });
       if (record.loss !== undefined && record.optimizer !== undefined) {
         const optimizer = createOptimizer(record.optimizer.type, record.optimizer.options);

@@ -23,9 +23,9 @@ export interface BlasInfo {
 export interface NativeModel {
   setWorkspace(workspace: Float32Array): void;
   setOptimizer(kind: number, hyper: Float64Array, state: Float32Array): void;
-  forward(x: Float32Array, rows: Int32Array | null, start: number, count: number): void;
+  forward(x: Float32Array, rows: Int32Array | null, start: number, count: number, step: number): void;
   loss(y: TargetArray, samples: number, rows: Int32Array | null, start: number, count: number, withGrad: boolean): number;
-  backward(x: Float32Array, rows: Int32Array | null, start: number, count: number): void;
+  backward(x: Float32Array, rows: Int32Array | null, start: number, count: number, step: number): void;
   optimizerStep(step: number): void;
   /** The outcome is in the stats header (lib/job.ts). */
   train(

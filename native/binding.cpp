@@ -73,7 +73,7 @@ Napi::Object Constants(Napi::Env env) {
   c.Set("activation", Enum(env, {{"linear", ACT_LINEAR}, {"relu", ACT_RELU}, {"leakyRelu", ACT_LEAKY_RELU},
                                  {"sigmoid", ACT_SIGMOID}, {"tanh", ACT_TANH}, {"softmax", ACT_SOFTMAX},
                                  {"count", kActivationCount}}));
-  c.Set("layerKind", Enum(env, {{"dense", LAYER_DENSE}, {"count", kLayerKindCount}}));
+  c.Set("layerKind", Enum(env, {{"dense", LAYER_DENSE}, {"dropout", LAYER_DROPOUT}, {"count", kLayerKindCount}}));
   c.Set("optimizer", Enum(env, {{"sgd", OPT_SGD}, {"adam", OPT_ADAM}, {"adamw", OPT_ADAMW},
                                 {"rmsprop", OPT_RMSPROP}, {"count", kOptimizerCount}}));
   c.Set("commonHyper", Enum(env, {{"lr", HYPER_LR}, {"clipNorm", HYPER_CLIP_NORM}, {"clipValue", HYPER_CLIP_VALUE},

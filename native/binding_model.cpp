@@ -50,6 +50,11 @@ std::shared_ptr<const Plan> build_plan(Napi::Env env, Napi::Value value) {
     double alpha = r.Get("alpha").IsNumber() ? r.Get("alpha").As<Napi::Number>().DoubleValue() : -1;
     if (!(alpha >= 0.0 && alpha < 1e30)) fail(env, kInvalidArgument, "alpha must be a finite number ≥ 0");
     g.alpha = (float)alpha;
+    double rate = r.Get("rate").IsNumber() ? r.Get("rate").As<Napi::Number>().DoubleValue() : -1;
+    if (!(rate >= 0.0 && rate < 1.0)) fail(env, kInvalidArgument, "rate must be a number in [0, 1)");
+    g.rate = (float)rate;
+    if (g.kind == LAYER_DROPOUT && (g.out != in || g.act != ACT_LINEAR))
+      fail(env, kInvalidArgument, "a dropout layer keeps its input size and has no activation");
     g.weight = field(env, r, "weightOffset", 0, 1L << 53);
     g.bias = field(env, r, "biasOffset", 0, 1L << 53);
     g.act_row = field(env, r, "actRow", 0, 1L << 53);
@@ -57,7 +62,7 @@ std::shared_ptr<const Plan> build_plan(Napi::Env env, Napi::Value value) {
   }
   double params = 0, row = inputs;
   for (const LayerRecord& g : given) {
-    params += (double)g.out * (g.in + 1.0);
+    if (g.kind == LAYER_DENSE) params += (double)g.out * (g.in + 1.0);
     row += 3.0 * g.out;
   }
   if (params >= (double)kIntMax) fail(env, kInvalidArgument, "the network has 2^31 or more parameters");
@@ -77,6 +82,7 @@ std::shared_ptr<const Plan> build_plan(Napi::Env env, Napi::Value value) {
       field(env, d, "workspaceRow", 0, 1L << 53) != net.workspace_row)
     fail(env, kInvalidArgument, "the plan's totals disagree with its layers");
   net.loss = loss;
+  net.seed = (uint32_t)field(env, d, "seed", 0, 0xffffffffL);
   net.inputs = inputs;
   net.n_layers = (int)n;
   net.layer = plan->layers.data();
@@ -110,16 +116,17 @@ std::vector<int> batch_rows(Napi::Env env, napi_value v, long n, long start, lon
   return rows;
 }
 
-// forward's and backward's (x, rows, start, count): one batch of the user's inputs, its rows
-// (a checked copy) owned here.
+// forward's and backward's (x, rows, start, count, step): one batch of the user's inputs, its
+// rows (a checked copy) owned here, and the training step (−1: inference) for dropout.
 struct BatchCall {
   Inputs in;
   std::vector<int> rows;
   long start;
   int count;
+  long step;
 
   Batch batch() const {
-    return rows.empty() ? Batch{in.x, nullptr, start, count} : Batch{in.x, rows.data(), 0, count};
+    return rows.empty() ? Batch{in.x, nullptr, start, count, step} : Batch{in.x, rows.data(), 0, count, step};
   }
 };
 
@@ -128,7 +135,8 @@ BatchCall batch_call(const Napi::CallbackInfo& info, const Network& net, int cap
   Inputs in = inputs(env, info[0], net);
   long start = integer(env, info[2], "start", 0, in.n);
   int count = (int)integer(env, info[3], "count", 1, capacity);
-  return BatchCall{in, batch_rows(env, info[1], in.n, start, count), start, count};
+  long step = integer(env, info[4], "step", kInference, 1L << 52);
+  return BatchCall{in, batch_rows(env, info[1], in.n, start, count), start, count, step};
 }
 
 // A sync entry point's error for a label the kernels refused.
@@ -219,7 +227,7 @@ std::vector<napi_value> Model::buffers(Napi::Env) const {
   return list;
 }
 
-// forward(x, rows, start, count): the output lands in the workspace's output block.
+// forward(x, rows, start, count, step): the output lands in the workspace's output block.
 Napi::Value Model::Forward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Network& net = plan_->net;
@@ -251,7 +259,7 @@ Napi::Value Model::Loss(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, loss);
 }
 
-// backward(x, rows, start, count): accumulates into grads
+// backward(x, rows, start, count, step): accumulates into grads (step as forward's)
 Napi::Value Model::Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Network& net = plan_->net;

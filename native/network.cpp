@@ -7,6 +7,7 @@
 #include "check.h"
 #include "clip.h"
 #include "dense.h"
+#include "dropout.h"
 
 void network_offsets(LayerRecord* layers, int n, int inputs, long* param_count, long* output_row,
                      long* workspace_row) {
@@ -14,8 +15,8 @@ void network_offsets(LayerRecord* layers, int n, int inputs, long* param_count, 
   for (int l = 0; l < n; l++) {
     LayerRecord& r = layers[l];
     r.weight = params;
-    r.bias = params + (long)r.out * r.in;
-    params = r.bias + r.out;
+    r.bias = r.kind == LAYER_DENSE ? params + (long)r.out * r.in : params;
+    if (r.kind == LAYER_DENSE) params = r.bias + r.out;
     r.act_row = row;
     row += 2L * r.out;
   }
@@ -40,25 +41,41 @@ static void gather_input(const Network& net, float* ws, const Batch& batch) {
                 sizeof(float) * C);
 }
 
+static DropoutKey dropout_key(const Network& net, const Batch& batch, int l) {
+  return DropoutKey{net.seed, (uint32_t)batch.step, (uint32_t)l};
+}
+
 // One layer forward: act (B, out) = f(layer(input)), the activation left to the caller for the
 // last layer (whose act block keeps the logits).
-static void layer_forward(const LayerRecord& r, float* act, const float* input, const float* params,
-                          int B) {
+static void layer_forward(const Network& net, int l, float* act, const float* input,
+                          const float* params, const Batch& batch) {
+  const LayerRecord& r = net.layer[l];
+  int B = batch.size;
   switch (r.kind) {
     case LAYER_DENSE:
       dense_forward(act, input, params + r.weight, params + r.bias, B, r.in, r.out);
+      break;
+    case LAYER_DROPOUT:
+      if (batch.step == kInference) std::memcpy(act, input, sizeof(float) * B * r.out);
+      else dropout_forward(act, input, B, r.out, r.rate, dropout_key(net, batch, l));
       break;
   }
 }
 
 // One layer backward from the delta of its output: accumulates its parameter gradients and
 // writes dinput (B, in), unless dinput is null (the first layer).
-static void layer_backward(const LayerRecord& r, float* dinput, float* grads, const float* delta,
-                           const float* input, const float* params, int B) {
+static void layer_backward(const Network& net, int l, float* dinput, float* grads,
+                           const float* delta, const float* input, const float* params,
+                           const Batch& batch) {
+  const LayerRecord& r = net.layer[l];
+  int B = batch.size;
   switch (r.kind) {
     case LAYER_DENSE:
       dense_backward(dinput, grads + r.weight, grads + r.bias, delta, input, params + r.weight, B,
                      r.in, r.out);
+      break;
+    case LAYER_DROPOUT:
+      if (dinput != nullptr) dropout_backward(dinput, delta, B, r.out, r.rate, dropout_key(net, batch, l));
       break;
   }
 }
@@ -71,7 +88,7 @@ void network_forward(const Network& net, float* output, const float* params, flo
   for (int l = 0; l < L; l++) {
     const LayerRecord& r = net.layer[l];
     float* act = ws + net.act_offset(l, B);
-    layer_forward(r, act, input, params, B);
+    layer_forward(net, l, act, input, params, batch);
     if (l < L - 1) activation_forward(act, B, r.out, r.act, r.alpha);
     input = act;
   }
@@ -107,7 +124,7 @@ void network_backward(const Network& net, float* grads, const float* params, flo
   for (int l = net.n_layers - 1; l >= 0; l--) {
     const float* input = l == 0 ? batch_input(net, ws, batch) : ws + net.act_offset(l - 1, B);
     float* dinput = l == 0 ? nullptr : ws + net.delta_offset(l - 1, B);
-    layer_backward(net.layer[l], dinput, grads, ws + net.delta_offset(l, B), input, params, B);
+    layer_backward(net, l, dinput, grads, ws + net.delta_offset(l, B), input, params, batch);
     if (l > 0) {
       const LayerRecord& below = net.layer[l - 1];
       activation_backward(dinput, input, B, below.out, below.act, below.alpha);
@@ -157,7 +174,7 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
     long start = (run.first_batch + i) * run.batch_size;
     int B = (int)(run.n_samples - start < run.batch_size ? run.n_samples - start : run.batch_size);
     long row_start = run.rows != nullptr ? start - run.rows_base : start;
-    Batch batch{run.x, run.rows, row_start, B};
+    Batch batch{run.x, run.rows, row_start, B, opt.step};
     BatchTargets targets;
     if (!network_batch_targets(&targets, &result, net, run.targets, labels, run.rows, row_start, B))
       return result;
@@ -199,7 +216,7 @@ void network_predict(const Network& net, float* out, const float* params, float*
                      const float* x, long n, int capacity) {
   for (long start = 0; start < n; start += capacity) {
     int B = (int)(n - start < capacity ? n - start : capacity);
-    network_forward(net, out + start * net.outputs(), params, ws, Batch{x, nullptr, start, B});
+    network_forward(net, out + start * net.outputs(), params, ws, Batch{x, nullptr, start, B, kInference});
   }
 }
 
@@ -213,7 +230,7 @@ JobResult network_evaluate(const Network& net, double* totals, const float* para
     BatchTargets t;
     if (!network_batch_targets(&t, &result, net, targets, labels, nullptr, start, B)) return result;
     network_forward(net, net.fused_output() ? nullptr : ws + net.output_offset(B), params, ws,
-                    Batch{x, nullptr, start, B});
+                    Batch{x, nullptr, start, B, kInference});
     // Every loss is a mean over rows of equal width, so weighting by rows gives the full mean.
     loss += network_loss(net, ws, t, B, false) * B;
     correct += (double)network_correct(net, ws, t, B);

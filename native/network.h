@@ -3,13 +3,16 @@
 // description (the plan) is owned by the binding and never changes while a job reads it.
 #pragma once
 
+#include <cstdint>
+
 #include "loss.h"
 #include "optimizer.h"
 
 enum LayerKind {
   LAYER_DENSE = 0,
+  LAYER_DROPOUT = 1,  // no parameters; in = out
 };
-constexpr int kLayerKindCount = 1;
+constexpr int kLayerKindCount = 2;
 
 // One layer as the plan records it: its shape and where its numbers live, all in floats.
 // The workspace for batches of B rows holds, per layer, an act block at B·act_row and a delta
@@ -21,13 +24,15 @@ struct LayerRecord {
   int out;       // output features
   int act;       // Activation applied to the output
   float alpha;   // leakyRelu slope
-  long weight;   // offset of W (out, in) in params and grads
+  float rate;    // dropout probability (LAYER_DROPOUT)
+  long weight;   // offset of W (out, in) in params and grads (dense)
   long bias;     // offset of b (out,)
   long act_row;  // act block at B·act_row; delta block at B·(act_row + out)
 };
 
 struct Network {
   int loss;                    // Loss
+  uint32_t seed;               // the model's seed: dropout masks derive from it
   int inputs;                  // in_0
   int n_layers;
   const LayerRecord* layer;    // (n_layers,)
@@ -58,7 +63,9 @@ struct Batch {
   const int* rows;   // sample index of every batch row, indexed from `start`; null: consecutive
   long start;
   int size;          // B
+  long step;         // training: the optimizer step (dropout masks); kInference: dropout is the identity
 };
+constexpr long kInference = -1;
 
 // Runs every layer. `output` (B, outputs) receives the activated network output; it may be null
 // in training with a fused loss, where the loss reads the logits from the workspace.

@@ -21,7 +21,7 @@ test('losses, activations and layer kinds', () => {
   });
   // The plan sends an activation as its index in ACTIVATIONS.
   for (const [i, name] of layout.ACTIVATIONS.entries()) expect(c.activation![name]).toBe(i);
-  expect(c.layerKind).toEqual({ dense: layout.LAYER_DENSE, count: 1 });
+  expect(c.layerKind).toEqual({ dense: layout.LAYER_DENSE, dropout: layout.LAYER_DROPOUT, count: 2 });
 });
 
 test('optimizer kinds, hyper-parameter slots and state buffers', () => {

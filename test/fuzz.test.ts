@@ -53,9 +53,9 @@ const validSetup = fc
     const y = labels ? new Int32Array(samples) : new Float32Array(outputs * samples);
     const rows = Int32Array.from({ length: samples }, (_, i) => samples - 1 - i);
     const calls: Record<string, unknown[]> = {
-      forward: [x, rows, 0, samples],
+      forward: [x, rows, 0, samples, 0],
       loss: [y, samples, rows, 0, samples, true],
-      backward: [x, rows, 0, samples],
+      backward: [x, rows, 0, samples, 0],
       optimizerStep: [3],
       train: [x, y, rows, 1, 0, samples, 0, statsFor(samples), null, false, false],
       predict: [x, new Float32Array(outputs * samples)],

@@ -78,7 +78,7 @@ describe('initialisation', () => {
     const model = new Sequential({ inputSize: 400, seed: 17, layers: layers() });
     model.layers.forEach((layer, l) => {
       const limit = limits[l]!;
-      const w = layer.weight;
+      const { weight: w, bias } = layer as Dense;
       const n = w.length;
       let sum = 0;
       let sumSquares = 0;
@@ -97,7 +97,7 @@ describe('initialisation', () => {
       expect(max).toBeGreaterThan(0.99 * limit);
       expect(Math.abs(mean)).toBeLessThan(5 * limit / Math.sqrt(3 * n));
       expect(Math.abs(variance - (limit * limit) / 3)).toBeLessThan(5 * 0.3 * limit * limit / Math.sqrt(n));
-      expect(layer.bias.every((b) => b === 0)).toBe(true);
+      expect(bias.every((b) => b === 0)).toBe(true);
     });
   });
 

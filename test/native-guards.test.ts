@@ -36,7 +36,7 @@ function planWith(change: Record<string, unknown>, layer?: number): Plan {
 describe('native argument guards', () => {
   test('valid calls run', () => {
     const m = model();
-    m.forward(x, null, 0, 4);
+    m.forward(x, null, 0, 4, 0);
     expect(m.loss(labels, 4, null, 0, 4, true)).toBeCloseTo(Math.log(2), 5);
     const stats = statsFor(2);
     m.train(x, labels, null, 2, 0, 2, 0, stats, null, false, false);
@@ -82,10 +82,10 @@ describe('native argument guards', () => {
     ['params of the wrong kind', () => new addon.Model(layout.plan, new Float64Array(26) as never, grads), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /params has the wrong typed-array kind/],
     ['resizable params', () => new addon.Model(layout.plan, new Float32Array(resizableBuffer(4 * layout.paramCount, 1 << 20)), grads), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /resizable/],
     ['workspace too small for one row', () => model().setWorkspace(ws.subarray(0, 10)), 'ERR_BLASTRAIN_SHAPE', /workspace is shorter/],
-    ['batch larger than the workspace', () => model().forward(new Float32Array(15), null, 0, 5), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /count must be an integer/],
-    ['batch past the last sample', () => model().forward(x, null, 2, 4), 'ERR_BLASTRAIN_SHAPE', /past the last sample/],
-    ['row index out of range', () => model().forward(x, Int32Array.from([0, 1, 9, 2]), 0, 4), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /sample index out of range/],
-    ['x not a multiple of the input size', () => model().forward(new Float32Array(10), null, 0, 1), 'ERR_BLASTRAIN_SHAPE', /multiple of the input size/],
+    ['batch larger than the workspace', () => model().forward(new Float32Array(15), null, 0, 5, 0), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /count must be an integer/],
+    ['batch past the last sample', () => model().forward(x, null, 2, 4, 0), 'ERR_BLASTRAIN_SHAPE', /past the last sample/],
+    ['row index out of range', () => model().forward(x, Int32Array.from([0, 1, 9, 2]), 0, 4, 0), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /sample index out of range/],
+    ['x not a multiple of the input size', () => model().forward(new Float32Array(10), null, 0, 1, 0), 'ERR_BLASTRAIN_SHAPE', /multiple of the input size/],
     ['label out of range', () => model().loss(Int32Array.from([0, 5, 1, 0]), 4, null, 0, 4, true), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /class label 5 at sample 1/],
     ['dense y of the wrong length', () => model().loss(new Float32Array(7), 4, null, 0, 4, true), 'ERR_BLASTRAIN_SHAPE', /samples × outputs/],
     ['unknown optimizer', () => model().setOptimizer(9, hyper, state), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /optimizer kind/],
@@ -107,7 +107,7 @@ describe('native argument guards', () => {
   test('detached arrays are refused', () => {
     const gone = new Float32Array(12);
     structuredClone(gone.buffer, { transfer: [gone.buffer] });
-    expect(() => model().forward(gone, null, 0, 4)).toThrow(/x is shorter than 1 elements \(detached\?\)/);
+    expect(() => model().forward(gone, null, 0, 4, 0)).toThrow(/x is shorter than 1 elements \(detached\?\)/);
     const goneParams = params.slice();
     structuredClone(goneParams.buffer, { transfer: [goneParams.buffer] });
     expect(() => new addon.Model(layout.plan, goneParams, grads)).toThrow(/params is shorter/);

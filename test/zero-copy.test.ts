@@ -23,7 +23,7 @@ describe.each(['native', 'js'] as const)('zero copy (%s backend)', (backend) => 
   test('a write through layer.bias changes predict', () => {
     const m = model();
     const before = m.predict(x);
-    m.layers[1]!.bias[0] = (m.layers[1]!.bias[0] as number) + 5;
+    (m.layers[1] as Dense).bias[0] = ((m.layers[1] as Dense).bias[0] as number) + 5;
     const after = m.predict(x);
     expect(after[0]! - before[0]!).toBeCloseTo(5, 5);
     expect(after[2]! - before[2]!).toBeCloseTo(5, 5);
@@ -33,9 +33,9 @@ describe.each(['native', 'js'] as const)('zero copy (%s backend)', (backend) => 
     const m = model();
     const before = m.predict(x);
     // The last layer is linear: adding 1 to W[1][j] adds hidden_j to output 1 of every row.
-    const hidden = m.layers[0]!;
+    const hidden = (m.layers[0] as Dense);
     const h0 = [0, 1, 2, 3].map((j) => Math.max(0, hidden.bias[j]! + [1, 2, 3].reduce((s, v, i) => s + v * hidden.weight[j * 3 + i]!, 0)));
-    m.layers[1]!.weight.subarray(4, 8).forEach((w, j, row) => (row[j] = w + 1));
+    (m.layers[1] as Dense).weight.subarray(4, 8).forEach((w, j, row) => (row[j] = w + 1));
     const after = m.predict(x);
     expect(after[1]! - before[1]!).toBeCloseTo(h0.reduce((a, b) => a + b, 0), 4);
     expect(after[0]).toBe(before[0]);
@@ -43,16 +43,16 @@ describe.each(['native', 'js'] as const)('zero copy (%s backend)', (backend) => 
 
   test('trainStep changes the views; buffers stay the same objects', async () => {
     const m = model();
-    const weight = m.layers[0]!.weight;
+    const weight = (m.layers[0] as Dense).weight;
     const snapshot = weight.slice();
     const [params, grads] = [m.params.buffer, m.grads.buffer];
     m.trainStep(x, y);
     expect(weight).not.toEqual(snapshot);
-    expect(m.layers[0]!.weightGrad.some((g) => g !== 0)).toBe(true);
+    expect((m.layers[0] as Dense).weightGrad.some((g) => g !== 0)).toBe(true);
     await m.fit(x, y, { epochs: 3, batchSize: 1 });
     expect(m.params.buffer).toBe(params);
     expect(m.grads.buffer).toBe(grads);
-    expect(m.layers[0]!.weight).toBe(weight);
+    expect((m.layers[0] as Dense).weight).toBe(weight);
   });
 
   test('optimizer state is one Float32Array with named views', () => {

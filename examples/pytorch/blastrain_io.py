@@ -53,10 +53,14 @@ ACTIVATIONS = {
 
 
 def build_module(metadata):
-    """The nn.Sequential a blastrain file describes: one Linear per Dense, one module per activation."""
+    """The nn.Sequential a blastrain file describes: one Linear per Dense, one module per activation
+    and one nn.Dropout per Dropout layer (call .eval() before predicting, as with any PyTorch model)."""
     architecture = json.loads(metadata["architecture"])
     modules, inputs = [], architecture["inputSize"]
     for layer in architecture["layers"]:
+        if layer["type"] == "dropout":
+            modules.append(nn.Dropout(p=layer["rate"]))
+            continue
         modules.append(nn.Linear(inputs, layer["units"]))
         if layer["activation"] in ACTIVATIONS:
             modules.append(ACTIVATIONS[layer["activation"]](layer["leakyReluAlpha"]))
@@ -69,4 +73,5 @@ def load_blastrain(path):
     tensors, metadata = read_safetensors(path)
     module = build_module(metadata)
     module.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("optimizer.")})
+    module.eval()  # dropout off, as blastrain's predict
     return module, metadata

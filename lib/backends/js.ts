@@ -69,7 +69,7 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
     for (let i = 0; i < r.batchCount; i++) {
       if (control !== null && control[0] !== 0) return end(JOB_STOPPED, i);
       const start = (r.firstBatch + i) * r.batchSize;
-      const batch = { x: r.x, rows: r.rows, start, count: Math.min(r.batchSize, samples - start) };
+      const batch = { x: r.x, rows: r.rows, start, count: Math.min(r.batchSize, samples - start), step: r.step + i };
       const prepared = batchTargets(r.y, scratch, batch, K);
       if (!('targets' in prepared)) {
         const sample = r.rows !== null ? (r.rows[start + prepared.row] as number) : start + prepared.row;
@@ -173,7 +173,7 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
       let loss = 0;
       let correct = 0;
       for (let start = 0; start < samples; start += capacity()) {
-        const batch = { x, rows: null, start, count: Math.min(capacity(), samples - start) };
+        const batch = { x, rows: null, start, count: Math.min(capacity(), samples - start), step: -1 };
         const prepared = batchTargets(y, labelsFor(batch.count), batch, net.layout.outputs);
         if (!('targets' in prepared)) throw badLabel(prepared.value);
         networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);

@@ -44,13 +44,13 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
       optimizer = opt;
     },
     forward(b: BatchRef): void {
-      typed(() => model.forward(b.x, b.rows, b.start, b.count));
+      typed(() => model.forward(b.x, b.rows, b.start, b.count, b.step));
     },
     loss(y: TargetArray, samples: number, b: BatchRef, withGrad: boolean): number {
       return typed(() => model.loss(y, samples, b.rows, b.start, b.count, withGrad));
     },
     backward(b: BatchRef): void {
-      typed(() => model.backward(b.x, b.rows, b.start, b.count));
+      typed(() => model.backward(b.x, b.rows, b.start, b.count, b.step));
     },
     optimizerStep(step: number): void {
       typed(() => model.optimizerStep(step));

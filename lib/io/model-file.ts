@@ -14,12 +14,9 @@ import { elementCount, encodeHeader, littleEndianBytes, readTensor, type ByteSou
 /** The version this library writes; it reads this one and every earlier one. */
 export const FORMAT_VERSION = 1;
 
-export interface LayerRecord {
-  readonly type: 'dense';
-  readonly units: number;
-  readonly activation: ActivationName;
-  readonly leakyReluAlpha: number;
-}
+export type LayerRecord =
+  | { readonly type: 'dense'; readonly units: number; readonly activation: ActivationName; readonly leakyReluAlpha: number }
+  | { readonly type: 'dropout'; readonly rate: number };
 
 export interface Architecture {
   readonly inputSize: number;
@@ -65,6 +62,10 @@ export function parameterTensors(architecture: Architecture): ParameterTensor[] 
   let offset = 0;
   let inputs = architecture.inputSize;
   for (const layer of architecture.layers) {
+    if (layer.type === 'dropout') {
+      module++; // nn.Dropout: a module with no tensors
+      continue;
+    }
     tensors.push({ name: `${module}.weight`, shape: [layer.units, inputs], offset });
     offset += layer.units * inputs;
     tensors.push({ name: `${module}.bias`, shape: [layer.units], offset });
@@ -80,6 +81,10 @@ export function torchModule(architecture: Architecture): string {
   const modules: string[] = [];
   let inputs = architecture.inputSize;
   for (const layer of architecture.layers) {
+    if (layer.type === 'dropout') {
+      modules.push(`nn.Dropout(p=${layer.rate})`);
+      continue;
+    }
     modules.push(`nn.Linear(${inputs}, ${layer.units})`);
     const activation = TORCH_ACTIVATIONS[layer.activation];
     if (activation !== undefined) modules.push(activation(layer.leakyReluAlpha));
@@ -135,6 +140,10 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
     bad('architecture');
   }
   const layers = (a as Architecture).layers.map((l): LayerRecord => {
+    if (typeof l === 'object' && l !== null && l.type === 'dropout') {
+      if (typeof l.rate !== 'number' || !(l.rate >= 0 && l.rate < 1)) return bad('dropout layer record');
+      return { type: 'dropout', rate: l.rate };
+    }
     if (typeof l !== 'object' || l === null || l.type !== 'dense' || !positive(l.units) || !ACTIVATIONS.includes(l.activation) ||
       typeof l.leakyReluAlpha !== 'number' || !(l.leakyReluAlpha >= 0) || !Number.isFinite(l.leakyReluAlpha)) {
       return bad('layer record');
@@ -222,6 +231,11 @@ export function compareNames(header: Header, expected: readonly string[]): { mis
   return { missing: expected.filter((n) => !names.has(n)), unexpected: [...names].filter((n) => !expected.includes(n)) };
 }
 
-export function architectureOf(inputSize: number, seed: number, layers: readonly { units: number; activation: ActivationName; leakyReluAlpha: number }[]): Architecture {
-  return { inputSize, seed, layers: layers.map((l) => ({ type: 'dense', units: l.units, activation: l.activation, leakyReluAlpha: l.leakyReluAlpha })) };
+export function architectureOf(
+  inputSize: number, seed: number, layers: readonly ({ kind: 'dense'; units: number; activation: ActivationName; leakyReluAlpha: number } | { kind: 'dropout'; rate: number })[],
+): Architecture {
+  return {
+    inputSize, seed,
+    layers: layers.map((l) => (l.kind === 'dropout' ? { type: 'dropout', rate: l.rate } : { type: 'dense', units: l.units, activation: l.activation, leakyReluAlpha: l.leakyReluAlpha })),
+  };
 }

@@ -95,6 +95,7 @@ export function toOnnx(architecture: Architecture, params: Float32Array, metadat
   let offset = 0;
   let current = 'input';
   architecture.layers.forEach((layer, l) => {
+    if (layer.type === 'dropout') return; // the identity at inference
     const weight = `${l}.weight`;
     const bias = `${l}.bias`;
     weights.push({ name: weight, dims: [layer.units, inputs], values: params.subarray(offset, offset + layer.units * inputs) });

@@ -27,6 +27,11 @@ export function toTfjs(architecture: Architecture, params: Float32Array): { mode
   let inputs = architecture.inputSize;
   let offset = 0;
   architecture.layers.forEach((layer, l) => {
+    const input = l === 0 ? { batch_input_shape: [null, inputs] } : {};
+    if (layer.type === 'dropout') {
+      layers.push({ class_name: 'Dropout', config: { name: `dropout_${l + 1}`, rate: layer.rate, trainable: true, dtype: 'float32', ...input } });
+      return;
+    }
     const name = `dense_${l + 1}`;
     const leaky = layer.activation === 'leakyRelu';
     layers.push({
@@ -35,7 +40,7 @@ export function toTfjs(architecture: Architecture, params: Float32Array): { mode
         name, units: layer.units, activation: leaky ? 'linear' : layer.activation, use_bias: true, trainable: true, dtype: 'float32',
         kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} },
         kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-        ...(l === 0 && { batch_input_shape: [null, inputs] }),
+        ...input,
       },
     });
     if (leaky) layers.push({ class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${l + 1}`, alpha: layer.leakyReluAlpha, trainable: true, dtype: 'float32' } });
@@ -133,9 +138,14 @@ export async function readTfjs(dir: string): Promise<{ architecture: Omit<Archit
     const shape = (c.batch_input_shape ?? c.batchInputShape) as unknown[] | undefined;
     if (inputSize === undefined && Array.isArray(shape) && typeof shape[1] === 'number') inputSize = shape[1];
     if (entry.class_name === 'InputLayer') continue;
-    if (entry.class_name === 'LeakyReLU' && layers.at(-1)?.activation === 'linear') {
-      const last = layers.pop()!;
-      layers.push({ ...last, activation: 'leakyRelu', leakyReluAlpha: typeof c.alpha === 'number' ? c.alpha : 0.3 });
+    if (entry.class_name === 'Dropout' && typeof (c as { rate?: unknown }).rate === 'number') {
+      layers.push({ type: 'dropout', rate: (c as { rate: number }).rate });
+      continue;
+    }
+    const previous = layers.at(-1);
+    if (entry.class_name === 'LeakyReLU' && previous?.type === 'dense' && previous.activation === 'linear') {
+      layers.pop();
+      layers.push({ ...previous, activation: 'leakyRelu', leakyReluAlpha: typeof c.alpha === 'number' ? c.alpha : 0.3 });
       continue;
     }
     const activation = c.activation ?? 'linear';
@@ -150,13 +160,15 @@ export async function readTfjs(dir: string): Promise<{ architecture: Omit<Archit
     kernels.push({ kernel: kernel!, bias: bias! });
   }
   if (unsupported.length > 0) {
-    throw new ModelFormatError(`${where} has layers blastrain cannot represent: ${unsupported.join(', ')} (it imports Dense layers with activations ${SHARED.join(', ')}, and LeakyReLU after a linear Dense)`);
+    throw new ModelFormatError(`${where} has layers blastrain cannot represent: ${unsupported.join(', ')} (it imports Dense layers with activations ${SHARED.join(', ')}, LeakyReLU after a linear Dense, and Dropout)`);
   }
   if (inputSize === undefined) fail('the first layer has no batch_input_shape');
   const params: number[] = [];
   let inputs = inputSize!;
+  let dense = 0;
   layers.forEach((layer, l) => {
-    const { kernel, bias } = kernels[l]!;
+    if (layer.type === 'dropout') return;
+    const { kernel, bias } = kernels[dense++]!;
     if (!Number.isSafeInteger(layer.units) || kernel.length !== inputs * layer.units || bias.length !== layer.units) {
       fail(`layer ${l + 1}'s weights do not fit ${inputs} inputs and ${layer.units} units`);
     }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, expect, test } from 'vitest';
-import { Dense, SGD, Sequential } from '../../lib/index';
+import { Dense, Dropout, SGD, Sequential } from '../../lib/index';
 import { expectClose } from '../helpers';
 import { findPython, pythonEnv } from '../python';
 
@@ -19,7 +19,7 @@ const python = findPython(['onnx'], 'python3-onnx');
 async function exported(): Promise<{ model: Sequential; file: string; x: Float32Array }> {
   const model = new Sequential({
     inputSize: 6, seed: 5,
-    layers: [new Dense(20, { activation: 'relu' }), new Dense(12, { activation: 'leakyRelu', leakyReluAlpha: 0.2 }), new Dense(10, { activation: 'tanh' }), new Dense(8, { activation: 'sigmoid' }), new Dense(7), new Dense(4, { activation: 'softmax' })],
+    layers: [new Dense(20, { activation: 'relu' }), new Dropout(0.5), new Dense(12, { activation: 'leakyRelu', leakyReluAlpha: 0.2 }), new Dense(10, { activation: 'tanh' }), new Dense(8, { activation: 'sigmoid' }), new Dense(7), new Dense(4, { activation: 'softmax' })],
   });
   model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.1 }) });
   const x = Float32Array.from({ length: 6 * 100 }, (_, i) => Math.cos(i * 0.71));

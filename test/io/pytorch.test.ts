@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { Dense, SGD, Sequential, writeTensors } from '../../lib/index';
+import { Dense, Dropout, SGD, Sequential, writeTensors } from '../../lib/index';
 import { expectClose } from '../helpers';
 import { findPython, runPython } from '../python';
 
@@ -28,11 +28,11 @@ test('the README shows examples/pytorch/predict.py verbatim', () => {
   expect(readme).toContain(readFileSync(path.join(examples, 'predict.py'), 'utf8').trim());
 });
 
-test.runIf(python)('blastrain → PyTorch: the same predictions from the saved file, for every activation', async () => {
+test.runIf(python)('blastrain → PyTorch: the same predictions from the saved file, for every activation and dropout', async () => {
   const model = new Sequential({
     inputSize: 4, seed: 3,
     layers: [
-      new Dense(16, { activation: 'relu' }), new Dense(12, { activation: 'leakyRelu', leakyReluAlpha: 0.3 }),
+      new Dense(16, { activation: 'relu' }), new Dropout(0.2), new Dense(12, { activation: 'leakyRelu', leakyReluAlpha: 0.3 }),
       new Dense(10, { activation: 'tanh' }), new Dense(8, { activation: 'sigmoid' }), new Dense(6), new Dense(3, { activation: 'softmax' }),
     ],
   });

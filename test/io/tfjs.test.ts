@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Dense, ModelFormatError, SGD, Sequential } from '../../lib/index';
+import { Dense, Dropout, ModelFormatError, SGD, Sequential } from '../../lib/index';
 import { expectClose } from '../helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-tfjs-'));
@@ -40,14 +40,14 @@ const predictTfjs = (model: tf.LayersModel) => (model.predict(tf.tensor2d(x, [64
 test('blastrain → TensorFlow.js: loadLayersModel predicts the same, every activation', async () => {
   const model = new Sequential({
     inputSize: 5, seed: 11,
-    layers: [new Dense(12, { activation: 'relu' }), new Dense(10, { activation: 'leakyRelu', leakyReluAlpha: 0.25 }), new Dense(8, { activation: 'tanh' }), new Dense(6, { activation: 'sigmoid' }), new Dense(5), new Dense(3, { activation: 'softmax' })],
+    layers: [new Dense(12, { activation: 'relu' }), new Dropout(0.3), new Dense(10, { activation: 'leakyRelu', leakyReluAlpha: 0.25 }), new Dense(8, { activation: 'tanh' }), new Dense(6, { activation: 'sigmoid' }), new Dense(5), new Dense(3, { activation: 'softmax' })],
   });
   model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.1 }) });
   await model.fit(x, Int32Array.from({ length: 64 }, (_, i) => i % 3), { epochs: 5, batchSize: 8 });
   const out = path.join(dir, 'exported');
   await model.exportTfjs(out);
   const loaded = await loadTfjs(out);
-  expect(loaded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dense', 'LeakyReLU', 'Dense', 'Dense', 'Dense', 'Dense']);
+  expect(loaded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense', 'LeakyReLU', 'Dense', 'Dense', 'Dense', 'Dense']);
   expectClose(predictTfjs(loaded), model.predict(x), 1e-5, 1e-6, 'tfjs predictions of the exported model');
 });
 
@@ -55,6 +55,7 @@ test('TensorFlow.js → blastrain: a Dense-only model imports with the same pred
   const source = tf.sequential({
     layers: [
       tf.layers.dense({ inputShape: [5], units: 16, activation: 'relu' }),
+      tf.layers.dropout({ rate: 0.25 }),
       tf.layers.dense({ units: 8 }),
       tf.layers.leakyReLU({ alpha: 0.1 }),
       tf.layers.dense({ units: 4, activation: 'softmax' }),
@@ -63,8 +64,8 @@ test('TensorFlow.js → blastrain: a Dense-only model imports with the same pred
   const out = path.join(dir, 'from-tfjs');
   await saveTfjs(source, out);
   const model = await Sequential.fromTfjs(out);
-  expect(model.layers.map((l) => [l.units, l.activation])).toEqual([[16, 'relu'], [8, 'leakyRelu'], [4, 'softmax']]);
-  expect(model.layers[1]!.leakyReluAlpha).toBeCloseTo(0.1, 7);
+  expect(model.layers.map((l) => [l.kind, l.units, l.activation])).toEqual([['dense', 16, 'relu'], ['dropout', 16, 'linear'], ['dense', 8, 'leakyRelu'], ['dense', 4, 'softmax']]);
+  expect(model.layers[2]!.leakyReluAlpha).toBeCloseTo(0.1, 7);
   expectClose(model.predict(x), predictTfjs(source), 1e-5, 1e-6, 'blastrain predictions of the tfjs model');
   model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.1 }) });
   const history = await model.fit(x, Int32Array.from({ length: 64 }, (_, i) => i % 4), { epochs: 3 });
@@ -73,11 +74,11 @@ test('TensorFlow.js → blastrain: a Dense-only model imports with the same pred
 
 test('layers blastrain cannot represent are named in a ModelFormatError', async () => {
   const source = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [5], units: 8, activation: 'elu' }), tf.layers.dropout({ rate: 0.5 }), tf.layers.dense({ units: 2, useBias: false })],
+    layers: [tf.layers.dense({ inputShape: [5], units: 8, activation: 'elu' }), tf.layers.batchNormalization(), tf.layers.dense({ units: 2, useBias: false })],
   });
   const out = path.join(dir, 'unsupported');
   await saveTfjs(source, out);
   const error = await Sequential.fromTfjs(out).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ModelFormatError);
-  expect((error as Error).message).toMatch(/cannot represent: dense_\w+ \(Dense, activation elu\), dropout_\w+ \(Dropout\), dense_\w+ \(Dense, activation linear, no bias\)/);
+  expect((error as Error).message).toMatch(/cannot represent: dense_\w+ \(Dense, activation elu\), batch_normalization_\w+ \(BatchNormalization\), dense_\w+ \(Dense, activation linear, no bias\)/);
 });

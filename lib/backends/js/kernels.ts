@@ -313,3 +313,39 @@ export function clipGradients(grads: Floats, maxNorm: number, maxValue: number):
   }
   return norm;
 }
+
+// Twin of native/dropout.cpp: the same counter-based mask, bit for bit.
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export interface DropoutKey {
+  readonly seed: number;
+  readonly step: number;
+  readonly layer: number;
+}
+
+export function dropoutUniform(key: DropoutKey, row: number, unit: number): number {
+  let h = mix((key.seed + 0x9e3779b9) >>> 0);
+  h = mix(h ^ (key.step >>> 0));
+  h = mix(h ^ key.layer);
+  h = mix(h ^ row);
+  h = mix(h ^ unit);
+  return (h >>> 8) / 16777216;
+}
+
+// y = x ⊙ mask / (1 − rate); backward applies the same to dy. rate is float32 (Layout rounds it).
+export function dropoutForward(y: Floats, x: Floats, B: number, C: number, rate: number, key: DropoutKey): void {
+  const scale = Math.fround(1 / Math.fround(1 - rate));
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      const i = b * C + c;
+      y[i] = dropoutUniform(key, b, c) >= rate ? (x[i] as number) * scale : 0;
+    }
+  }
+}

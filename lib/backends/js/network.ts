@@ -1,10 +1,10 @@
 // Plain-TypeScript twin of native/network.cpp: the same loop over the same layout.
 import type { Layout } from '../../layout';
 import {
-  activationBackward, activationForward, countCorrect, denseBackward, denseForward, mseLoss,
+  activationBackward, activationForward, countCorrect, denseBackward, denseForward, dropoutForward, mseLoss,
   sigmoidBceLoss, softmaxCrossentropyLoss, type Floats, type Targets,
 } from './kernels';
-import { LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY } from '../../layout';
+import { LAYER_DROPOUT, LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY } from '../../layout';
 
 export interface Memory {
   readonly layout: Layout;
@@ -18,7 +18,12 @@ export interface Batch {
   readonly rows: Int32Array | null;
   readonly start: number;
   readonly count: number;
+  /** Training: the optimizer step (dropout masks); absent or -1: inference (dropout is the identity). */
+  readonly step?: number;
 }
+
+const training = (batch: Batch): boolean => batch.step !== undefined && batch.step >= 0;
+const keyOf = (net: Memory, batch: Batch, l: number) => ({ seed: net.layout.seed, step: batch.step as number, layer: l });
 
 function weight(net: Memory, buffer: Floats, l: number): Floats {
   const { layout } = net;
@@ -65,7 +70,12 @@ export function networkForward(net: Memory, output: Floats | null, batch: Batch)
   let input = batchInput(net, batch);
   for (let l = 0; l < L; l++) {
     const a = act(net, l, B);
-    denseForward(a, input, weight(net, net.params, l), bias(net, net.params, l), B, layout.inOf(l), layout.outOf(l));
+    if (layout.kinds[l] === LAYER_DROPOUT) {
+      if (training(batch)) dropoutForward(a, input, B, layout.outOf(l), layout.rates[l] as number, keyOf(net, batch, l));
+      else a.set(input.subarray(0, B * layout.outOf(l)));
+    } else {
+      denseForward(a, input, weight(net, net.params, l), bias(net, net.params, l), B, layout.inOf(l), layout.outOf(l));
+    }
     if (l < L - 1) activationForward(a, B, layout.outOf(l), layout.actOf(l), layout.alphaOf(l));
     input = a;
   }
@@ -101,10 +111,14 @@ export function networkBackward(net: Memory, batch: Batch): void {
   for (let l = layout.layers - 1; l >= 0; l--) {
     const input = l === 0 ? batchInput(net, batch) : act(net, l - 1, B);
     const dinput = l === 0 ? null : delta(net, l - 1, B);
-    denseBackward(
-      dinput, weight(net, net.grads, l), bias(net, net.grads, l), delta(net, l, B), input,
-      weight(net, net.params, l), B, layout.inOf(l), layout.outOf(l),
-    );
+    if (layout.kinds[l] === LAYER_DROPOUT) {
+      if (dinput !== null) dropoutForward(dinput, delta(net, l, B), B, layout.outOf(l), layout.rates[l] as number, keyOf(net, batch, l));
+    } else {
+      denseBackward(
+        dinput, weight(net, net.grads, l), bias(net, net.grads, l), delta(net, l, B), input,
+        weight(net, net.params, l), B, layout.inOf(l), layout.outOf(l),
+      );
+    }
     if (dinput !== null) activationBackward(dinput, input, B, layout.outOf(l - 1), layout.actOf(l - 1), layout.alphaOf(l - 1));
   }
 }
