@@ -20,10 +20,11 @@ test('timers keep firing while the js backend trains for over half a second', as
   await model().fit(x, y, { epochs: 100, callbacks: { onEpochEnd: () => void epochs++ } , batchSize: 16, signal: AbortSignal.timeout(600) }).catch(() => undefined);
   clearInterval(timer);
   const elapsed = performance.now() - started;
-  // The fit ran for ~600 ms; a timer of 5 ms that fires on every turn of the loop gets far more
-  // than a handful of ticks (0 when the loop is blocked).
+  // The fit ran for ~600 ms. A blocked loop lets the 5 ms timer fire at most once (after the
+  // fit); a loop that turns between ~10 ms chunks lets it fire dozens of times, even on a busy
+  // machine. Ten is far from both, so this does not measure speed.
   expect(elapsed).toBeGreaterThan(500);
-  expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+  expect(ticks).toBeGreaterThan(10);
 });
 
 test('an AbortSignal stops a js backend fit', async () => {
