@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     sample: { type: 'string' },
     seed: { type: 'string', default: '1' },
     report: { type: 'string' },
+    // Only the mutants on these lines (file:line,…), e.g. to re-run a report's survivors.
+    lines: { type: 'string' },
   },
 });
 
@@ -94,7 +96,9 @@ function sample(list, n, seed) {
 }
 
 const all = args.files.split(',').flatMap((f) => mutantsOf(`${f}.cpp`));
-const chosen = args.sample === undefined ? all : sample(all, Number(args.sample), args.seed);
+const wanted = args.lines?.split(',');
+const pool = wanted === undefined ? all : all.filter((m) => wanted.includes(`${m.file}:${m.line}`));
+const chosen = args.sample === undefined ? pool : sample(pool, Number(args.sample), args.seed);
 console.error(`${all.length} mutants in ${args.files}; running ${chosen.length}`);
 
 const work = mkdtempSync(path.join(tmpdir(), 'blastrain-mutants-'));

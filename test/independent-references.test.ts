@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { Dense, SGD, Sequential, type LabelArray } from '../lib/index';
 import { networkForward, networkLoss, outputBlock, type Memory } from '../lib/backends/js/network';
 import { Layout, LOSS_CATEGORICAL_CROSSENTROPY } from '../lib/layout';
-import { expectIdentical } from './helpers';
+import { expectClose, expectIdentical } from './helpers';
 
 describe.each(['native', 'js'] as const)('%s backend', (backend) => {
   test('evaluate over 1,100 rows (chunks of 256 and a short last one) equals a float64 reference', () => {
@@ -45,6 +45,39 @@ describe.each(['native', 'js'] as const)('%s backend', (backend) => {
     networkForward(memory, outputBlock(memory, 512), { x: Float64Array.from(x), rows: null, start: 0, count: 512 });
     const expected = networkLoss(memory, { data: Float64Array.from(y), rows: null, start: 0 }, 512, false);
     expect(Math.abs(model.evaluate(x, y).loss - expected)).toBeLessThan(1e-6 * expected);
+  });
+
+  test('predict over 1,100 rows (chunks of 256 and a short last one) equals a float64 reference', () => {
+    const samples = 1100;
+    const model = new Sequential({ inputSize: 3, seed: 5, backend, layers: [new Dense(7, { activation: 'relu' }), new Dense(2, { activation: 'sigmoid' })] });
+    const x = Float32Array.from({ length: 3 * samples }, (_, i) => Math.sin(i * 0.77));
+    const layout = new Layout(3, model.layers as Dense[]);
+    const memory: Memory = { layout, params: Float64Array.from(model.params), grads: new Float64Array(layout.paramCount), workspace: new Float64Array(layout.workspaceSize(samples)) };
+    const expected = new Float64Array(2 * samples);
+    networkForward(memory, expected, { x: Float64Array.from(x), rows: null, start: 0, count: samples });
+    expectClose(model.predict(x), expected, 1e-5, 1e-7, 'predictions');
+  });
+
+  test('binary accuracy: a logit of exactly 0 predicts the negative class, a target of exactly 0.5 is negative', () => {
+    const model = new Sequential({ inputSize: 1, seed: 5, backend, layers: [new Dense(1, { activation: 'sigmoid' })] });
+    model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD() });
+    model.params.fill(0); // every logit 0
+    expect(model.evaluate(new Float32Array([1, 2]), new Float32Array([0, 1])).accuracy).toBe(0.5);
+    model.params[1] = 1; // every logit 1: predicted positive
+    expect(model.evaluate(new Float32Array([1, 2]), new Float32Array([0.5, 1])).accuracy).toBe(0.5);
+  });
+
+  test('backward() accumulates into the gradients until zeroGrad()', () => {
+    const model = new Sequential({ inputSize: 2, seed: 5, backend, layers: [new Dense(3, { activation: 'tanh' }), new Dense(1)] });
+    model.compile({ loss: 'mse', optimizer: new SGD() });
+    const x = new Float32Array([0.5, -1, 2, 0.25]);
+    const y = new Float32Array([1, -1]);
+    model.forward(x);
+    model.backward(y);
+    const once = model.grads.slice();
+    model.forward(x);
+    model.backward(y);
+    expectClose(model.grads, once.map((g) => 2 * g), 1e-6, 1e-9, 'twice the gradient');
   });
 
   test.each([Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array])('%o labels train and evaluate exactly like one-hot rows', async (Kind) => {

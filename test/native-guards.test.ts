@@ -2,7 +2,9 @@
 // arguments (bypassing the TypeScript validation) it throws an error carrying one of the
 // library's codes, it never crashes.
 import { describe, expect, test } from 'vitest';
-import { statsFor, STATS_COMPLETED, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, JOB_BAD_LABEL, JOB_DONE } from '../lib/job';
+import {
+  BATCH_GRAD_NORM, JOB_BAD_LABEL, JOB_DONE, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
+} from '../lib/job';
 import { LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, Layout, type Plan } from '../lib/layout';
 import { loadNative } from '../lib/native';
 import { resizableBuffer, thrown } from './helpers';
@@ -66,6 +68,27 @@ describe('native argument guards', () => {
     m.train(x, Int32Array.from([0, 0, 1, 9]), null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 3, 9]);
     expect(params).not.toEqual(before); // the first batch was fine and applied
+  });
+
+  test('labels are refused at the boundary and in the first row; the sample named is the right one, shuffled or not', () => {
+    const m = model();
+    const stats = statsFor(2);
+    // label 2 with 2 classes, in the first row of the first batch
+    m.train(x, Int32Array.from([2, 0, 1, 0]), null, 2, 0, 2, 0, stats, null, false, false);
+    expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 0, 0, 2]);
+    // shuffled: the bad label of sample 1 is read in batch row 2 (rows 3, 2, 1, 0)
+    m.train(x, Int32Array.from([0, 7, 1, 0]), Int32Array.from([3, 2, 1, 0]), 2, 0, 2, 0, stats, null, false, false);
+    expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 1, 7]);
+    expect(() => m.loss(Int32Array.from([0, 1, 2, 0]), 4, null, 0, 4, true)).toThrow(/class label 2 at sample 2, outside \[0, 1\]/);
+  });
+
+  test('the gradient norm is reported only when clipping by norm or asked for', () => {
+    const m = model();
+    const stats = statsFor(1);
+    m.train(x, labels, null, 4, 0, 1, 0, stats, null, false, false);
+    expect(stats[STATS_HEADER + BATCH_GRAD_NORM]).toBeNaN();
+    m.train(x, labels, null, 4, 0, 1, 0, stats, null, true, false);
+    expect(stats[STATS_HEADER + BATCH_GRAD_NORM]).toBeGreaterThan(0);
   });
 
   const bad: [string, () => unknown, string, RegExp][] = [
