@@ -76,9 +76,9 @@ describe('native argument guards', () => {
     // label 2 with 2 classes, in the first row of the first batch
     m.train(x, Int32Array.from([2, 0, 1, 0]), null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 0, 0, 2]);
-    // shuffled: the bad label of sample 1 is read in batch row 2 (rows 3, 2, 1, 0)
-    m.train(x, Int32Array.from([0, 7, 1, 0]), Int32Array.from([3, 2, 1, 0]), 2, 0, 2, 0, stats, null, false, false);
-    expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 1, 7]);
+    // shuffled (rows 3, 2, 1, 0): the bad label of sample 0 is read in row 1 of the second batch
+    m.train(x, Int32Array.from([7, 1, 1, 0]), Int32Array.from([3, 2, 1, 0]), 2, 0, 2, 0, stats, null, false, false);
+    expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 0, 7]);
     expect(() => m.loss(Int32Array.from([0, 1, 2, 0]), 4, null, 0, 4, true)).toThrow(/class label 2 at sample 2, outside \[0, 1\]/);
   });
 
