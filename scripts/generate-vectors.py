@@ -65,7 +65,8 @@ def flat(tensors):
     return [float(v) for t in tensors for v in t.detach().reshape(-1).tolist()]
 
 
-def generate(spec, seed):
+def problem(spec, seed):
+    """The seeded model, its logits part, the data and the loss of a vector's spec."""
     torch.manual_seed(seed)
     alpha = spec.get("leakyReluAlpha", 0.01)
     modules = []
@@ -76,8 +77,7 @@ def generate(spec, seed):
             modules.append(m)
     model = nn.Sequential(*modules)
     loss_name = spec["loss"]
-    fused = loss_name != "mse"
-    logits_model = model[:-1] if fused else model
+    logits_model = model[:-1] if loss_name != "mse" else model
     outputs = spec["layers"][-1][1]
     x = torch.rand(SAMPLES, spec["layers"][0][0]) * 2 - 1
     labels = None
@@ -91,6 +91,13 @@ def generate(spec, seed):
     else:
         y = torch.rand(SAMPLES, outputs) * 2 - 1
         criterion = lambda out, b: nn.functional.mse_loss(out, y[b])
+    return model, logits_model, x, y, labels, criterion
+
+
+def generate(spec, seed):
+    alpha = spec.get("leakyReluAlpha", 0.01)
+    loss_name = spec["loss"]
+    model, logits_model, x, y, labels, criterion = problem(spec, seed)
     params = list(model.parameters())
     params0 = flat(params)
     optimizer = optimizer_for(spec, params)
@@ -196,29 +203,8 @@ TRAINING = [
 
 
 def generate_scheduled(spec, seed):
-    torch.manual_seed(seed)
-    modules = []
-    for (i, o, act) in spec["layers"]:
-        modules.append(nn.Linear(i, o))
-        m = ACTIVATIONS[act](0.01)
-        if m is not None:
-            modules.append(m)
-    model = nn.Sequential(*modules)
     loss_name = spec["loss"]
-    logits_model = model[:-1] if loss_name != "mse" else model
-    outputs = spec["layers"][-1][1]
-    x = torch.rand(SAMPLES, spec["layers"][0][0]) * 2 - 1
-    labels = None
-    if loss_name == "categoricalCrossentropy":
-        labels = torch.randint(0, outputs, (SAMPLES,))
-        y = nn.functional.one_hot(labels, outputs).float()
-        criterion = lambda out, b: nn.functional.cross_entropy(out, labels[b])
-    elif loss_name == "binaryCrossentropy":
-        y = (torch.rand(SAMPLES, outputs) < 0.5).float()
-        criterion = lambda out, b: nn.functional.binary_cross_entropy_with_logits(out, y[b])
-    else:
-        y = torch.rand(SAMPLES, outputs) * 2 - 1
-        criterion = lambda out, b: nn.functional.mse_loss(out, y[b])
+    model, logits_model, x, y, labels, criterion = problem(spec, seed)
     params = list(model.parameters())
     params0 = flat(params)
     o = spec["optimizer"]
