@@ -95,13 +95,20 @@ def problem(spec, seed):
 
 
 def generate(spec, seed):
+    """One trajectory; with spec["lrSchedule"] a scheduler steps per batch or per epoch and `lrs`
+    records every batch's rate; clipNorm/clipValue in the optimizer settings clip as PyTorch's
+    utilities do, between backward and step."""
     alpha = spec.get("leakyReluAlpha", 0.01)
     loss_name = spec["loss"]
     model, logits_model, x, y, labels, criterion = problem(spec, seed)
     params = list(model.parameters())
     params0 = flat(params)
+    o = spec["optimizer"]
     optimizer = optimizer_for(spec, params)
-    losses, grads0 = [], None
+    schedule = spec.get("lrSchedule")
+    scheduler = torch_scheduler(schedule, optimizer) if schedule else None
+    per_batch = schedule is not None and schedule["interval"] == "batch"
+    losses, lrs, grads0 = [], [], None
     for epoch in range(EPOCHS):
         for start in range(0, SAMPLES, BATCH):
             b = slice(start, min(start + BATCH, SAMPLES))
@@ -110,30 +117,35 @@ def generate(spec, seed):
             loss.backward()
             if grads0 is None:
                 grads0 = flat([p.grad for p in params])
+            if o.get("clipNorm"):
+                torch.nn.utils.clip_grad_norm_(params, o["clipNorm"])
+            if o.get("clipValue"):
+                torch.nn.utils.clip_grad_value_(params, o["clipValue"])
             losses.append(loss.item())
+            lrs.append(optimizer.param_groups[0]["lr"])
             optimizer.step()
+            if per_batch:
+                scheduler.step()
+        if scheduler is not None and not per_batch:
+            scheduler.step()
     with torch.no_grad():
         predictions = model(x)
     vector = {
         "name": spec["name"], "description": spec["description"],
         "generator": f"scripts/generate-vectors.py, PyTorch {torch.__version__}, float32, CPU",
-        "layers": [{"in": i, "out": o, "activation": a} for (i, o, a) in spec["layers"]],
-        "leakyReluAlpha": alpha, "loss": loss_name, "lossReduction": "mean", "optimizer": spec["optimizer"],
+        "layers": [{"in": i, "out": o_, "activation": a} for (i, o_, a) in spec["layers"]],
+        "leakyReluAlpha": alpha, "loss": loss_name, "lossReduction": "mean", "optimizer": o,
         "batchSize": BATCH, "epochs": EPOCHS, "shuffle": False, "samples": SAMPLES,
         "x": flat([x]), "y": flat([y]),
         "params0": params0, "grads0": grads0, "losses": losses,
         "paramsFinal": flat(params), "predictionsFinal": flat([predictions]),
     }
+    if schedule is not None:
+        vector["lrSchedule"] = schedule
+        vector["lrs"] = lrs
     if labels is not None:
         vector["labels"] = labels.tolist()
     return vector
-
-
-if __name__ == "__main__":
-    for n, spec in enumerate(VECTORS):
-        with open(os.path.join(OUT, spec["name"] + ".json"), "w") as f:
-            json.dump(generate(spec, 1000 + n), f)
-        print("wrote", spec["name"])
 
 
 # Learning-rate schedules (torch.optim.lr_scheduler) and gradient clipping (torch.nn.utils).
@@ -190,60 +202,23 @@ def schedule_rates(spec, base_lr=0.1, steps=30):
 
 
 TRAINING = [
-    {"name": "onecycle-batch-clipnorm-sgd-ce", "layers": [(4, 8, "relu"), (8, 3, "softmax")], "loss": "categoricalCrossentropy",
+    {"name": "onecycle-batch-clipnorm-sgd-ce", "description": "OneCycleLR per batch, SGD with momentum, clipNorm", "layers": [(4, 8, "relu"), (8, 3, "softmax")], "loss": "categoricalCrossentropy",
      "optimizer": {"type": "sgd", "lr": 0.1, "momentum": 0.9, "clipNorm": 0.5},
      "lrSchedule": {"name": "OneCycleLR", "args": {"maxLr": 0.3, "totalSteps": 9}, "interval": "batch"}},
-    {"name": "step-epoch-clipvalue-adam-mse", "layers": [(4, 6, "tanh"), (6, 2, "linear")], "loss": "mse",
+    {"name": "step-epoch-clipvalue-adam-mse", "description": "StepLR per epoch, Adam, clipValue", "layers": [(4, 6, "tanh"), (6, 2, "linear")], "loss": "mse",
      "optimizer": {"type": "adam", "lr": 0.02, "clipValue": 0.05},
      "lrSchedule": {"name": "StepLR", "args": {"stepSize": 1, "gamma": 0.5}, "interval": "epoch"}},
-    {"name": "cosine-batch-clipnorm-rmsprop-bce", "layers": [(4, 5, "sigmoid"), (5, 2, "sigmoid")], "loss": "binaryCrossentropy",
+    {"name": "cosine-batch-clipnorm-rmsprop-bce", "description": "CosineAnnealingLR per batch, RMSprop with momentum, clipNorm", "layers": [(4, 5, "sigmoid"), (5, 2, "sigmoid")], "loss": "binaryCrossentropy",
      "optimizer": {"type": "rmsprop", "lr": 0.01, "momentum": 0.5, "clipNorm": 0.1},
      "lrSchedule": {"name": "CosineAnnealingLR", "args": {"tMax": 6, "etaMin": 0.001}, "interval": "batch"}},
 ]
 
 
-def generate_scheduled(spec, seed):
-    loss_name = spec["loss"]
-    model, logits_model, x, y, labels, criterion = problem(spec, seed)
-    params = list(model.parameters())
-    params0 = flat(params)
-    o = spec["optimizer"]
-    optimizer = optimizer_for(spec, params)
-    scheduler = torch_scheduler(spec["lrSchedule"], optimizer)
-    per_batch = spec["lrSchedule"]["interval"] == "batch"
-    losses, lrs = [], []
-    for epoch in range(EPOCHS):
-        for start in range(0, SAMPLES, BATCH):
-            b = slice(start, min(start + BATCH, SAMPLES))
-            optimizer.zero_grad()
-            loss = criterion(logits_model(x[b]), b)
-            loss.backward()
-            if o.get("clipNorm"):
-                torch.nn.utils.clip_grad_norm_(params, o["clipNorm"])
-            if o.get("clipValue"):
-                torch.nn.utils.clip_grad_value_(params, o["clipValue"])
-            losses.append(loss.item())
-            lrs.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if per_batch:
-                scheduler.step()
-        if not per_batch:
-            scheduler.step()
-    with torch.no_grad():
-        predictions = model(x)
-    vector = {
-        "name": spec["name"], "generator": f"scripts/generate-vectors.py, PyTorch {torch.__version__}, float32, CPU",
-        "layers": [{"in": i, "out": o_, "activation": a} for (i, o_, a) in spec["layers"]], "leakyReluAlpha": 0.01,
-        "loss": loss_name, "optimizer": o, "lrSchedule": spec["lrSchedule"], "batchSize": BATCH, "epochs": EPOCHS,
-        "samples": SAMPLES, "x": flat([x]), "y": flat([y]), "params0": params0, "losses": losses, "lrs": lrs,
-        "paramsFinal": flat(params), "predictionsFinal": flat([predictions]),
-    }
-    if labels is not None:
-        vector["labels"] = labels.tolist()
-    return vector
-
-
 if __name__ == "__main__":
+    for n, spec in enumerate(VECTORS):
+        with open(os.path.join(OUT, spec["name"] + ".json"), "w") as f:
+            json.dump(generate(spec, 1000 + n), f)
+        print("wrote", spec["name"])
     fixtures = os.path.join(OUT, "..")
     with open(os.path.join(fixtures, "schedules.json"), "w") as f:
         json.dump([schedule_rates(s) for s in SCHEDULES], f)
@@ -251,5 +226,5 @@ if __name__ == "__main__":
     os.makedirs(os.path.join(fixtures, "schedule-vectors"), exist_ok=True)
     for n, spec in enumerate(TRAINING):
         with open(os.path.join(fixtures, "schedule-vectors", spec["name"] + ".json"), "w") as f:
-            json.dump(generate_scheduled(spec, 2000 + n), f)
+            json.dump(generate(spec, 2000 + n), f)
         print("wrote", spec["name"])
