@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
 const TESTS = [
   'test/vectors.test.ts', 'test/gradcheck.test.ts', 'test/backends.test.ts', 'test/independent-references.test.ts',
   'test/learning.test.ts', 'test/optimizers.test.ts', 'test/native-guards.test.ts', 'test/errors.test.ts', 'test/schedules.test.ts',
+  'test/dropout.test.ts',
 ];
 
 // Changes that cannot alter behaviour, by file and the mutated line's text, with the reason.
