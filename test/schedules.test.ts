@@ -1,15 +1,16 @@
 // Learning-rate schedules and gradient clipping against PyTorch (scripts/generate-vectors.py):
 // every schedule's rate (and momentum) at every step, and training trajectories that combine a
 // per-batch or per-epoch schedule with clipNorm or clipValue, on both backends through fit.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   Adam, CosineAnnealingLR, Dense, ExponentialLR, InvalidArgumentError, LinearLR, MultiStepLR, OneCycleLR, RMSprop, SGD,
-  SequentialLR, Sequential, StepLR, type ActivationName, type LossName, type LRSchedule,
+  SequentialLR, Sequential, StepLR, type LRSchedule,
 } from '../lib/index';
 import type { Optimizer } from '../lib/optim/optimizer';
 import { expectClose } from './helpers';
+import { readTrajectories, type Trajectory } from './trajectories';
 
 interface ScheduleSpec {
   name: string;
@@ -52,27 +53,9 @@ test('schedules validate their options like every other class', () => {
   expect(new StepLR({ stepSize: 2 }).interval).toBe('epoch');
 });
 
-interface ScheduledVector {
-  name: string;
-  layers: { in: number; out: number; activation: ActivationName }[];
-  loss: LossName;
-  optimizer: { type: string; [option: string]: unknown };
-  lrSchedule: ScheduleSpec;
-  batchSize: number;
-  epochs: number;
-  samples: number;
-  x: number[];
-  y: number[];
-  labels?: number[];
-  params0: number[];
-  losses: number[];
-  lrs: number[];
-  paramsFinal: number[];
-  predictionsFinal: number[];
-}
+type ScheduledVector = Trajectory & { lrSchedule: ScheduleSpec; lrs: number[] };
 
-const vectorDir = path.join(fixtures, 'schedule-vectors');
-const vectors = readdirSync(vectorDir).map((f) => JSON.parse(readFileSync(path.join(vectorDir, f), 'utf8')) as ScheduledVector);
+const vectors = readTrajectories<ScheduledVector>('schedule-vectors');
 
 describe.each(vectors)('$name', (v) => {
   test.each(['native', 'js'] as const)('%s backend: fit with the schedule and clipping reproduces PyTorch', async (backend) => {

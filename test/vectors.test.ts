@@ -2,36 +2,15 @@
 // written by scripts/generate-vectors.py for the options those leave out):
 // grads0, per-batch losses, final parameters and predictions, on both backends, through the
 // fused trainStep and through fit({ shuffle: false }).
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Adam, AdamW, Dense, RMSprop, SGD, Sequential, type ActivationName, type LossName } from '../lib/index';
+import { Adam, AdamW, Dense, RMSprop, SGD, Sequential } from '../lib/index';
 import type { Optimizer } from '../lib/optim/optimizer';
 import { expectClose } from './helpers';
+import { readTrajectories, type Trajectory } from './trajectories';
 
-interface Vector {
-  name: string;
-  layers: { in: number; out: number; activation: ActivationName }[];
-  leakyReluAlpha: number;
-  loss: LossName;
-  optimizer: { type: string; lr: number; [option: string]: number | boolean | string };
-  batchSize: number;
-  epochs: number;
-  samples: number;
-  x: number[];
-  y: number[];
-  labels?: number[];
-  params0: number[];
-  grads0: number[];
-  losses: number[];
-  paramsFinal: number[];
-  predictionsFinal: number[];
-}
+type Vector = Trajectory;
 
-const dir = path.join(__dirname, 'fixtures', 'vectors');
-const vectors: Vector[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Vector);
+const vectors = readTrajectories('vectors');
 
 /** The vector's optimizer; its absent options take PyTorch's defaults, as blastrain's do. */
 function optimizerFor(v: Vector): Optimizer {
