@@ -15,6 +15,7 @@
         "native/dropout.cpp",
         "native/gemm.cpp",
         "native/loss.cpp",
+        "native/metrics.cpp",
         "native/network.cpp",
         "native/optimizer.cpp",
         "native/rmsprop.cpp",

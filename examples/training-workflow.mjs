@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CSVLogger, Dense, EarlyStopping, ModelCheckpoint, OneCycleLR, SGD, Sequential } from 'blastrain';
+import { CSVLogger, Dense, EarlyStopping, f1, ModelCheckpoint, OneCycleLR, SGD, Sequential } from 'blastrain';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-workflow-'));
 // Two interleaved half-moons with noise: 2 features → 2 classes.
@@ -24,7 +24,11 @@ const model = new Sequential({
   layers: [new Dense(32, { activation: 'relu' }), new Dense(32, { activation: 'relu' }), new Dense(2, { activation: 'softmax' })],
 });
 // clipNorm rescales the whole gradient to a global L2 norm of at most 1 (clip_grad_norm_).
-model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.1, momentum: 0.9, clipNorm: 1 }) });
+// The metrics are counted natively in the same pass as the loss, for training and validation.
+model.compile({
+  loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.1, momentum: 0.9, clipNorm: 1 }),
+  metrics: ['accuracy', 'precision', 'recall', f1({ average: 'macro' })],
+});
 console.log(model.summary());
 
 const epochs = 30;
@@ -42,5 +46,5 @@ const history = await model.fit(x, labels, {
   ],
 });
 console.log(`epochs run: ${history.epoch.length}; best valLoss ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch + 1}`);
-console.log('final validation accuracy', history.valAccuracy.at(-1), '- logs and checkpoint in', dir);
+console.log('final validation accuracy', history.valAccuracy.at(-1), 'macro F1', history.valMacroF1.at(-1), '- logs and checkpoint in', dir);
 export { dir, history, model, stopping };

@@ -56,10 +56,13 @@ export interface Backend {
   trainAsync(run: TrainRun, stats: Float64Array, control: Int32Array): Promise<void>;
   /** Activated outputs for every row of x, in chunks of the workspace's capacity. */
   predict(x: Float32Array, out: Float32Array): void;
-  /** Mean loss and the number of correct predictions over every row of x. */
-  evaluate(x: Float32Array, y: TargetArray): { loss: number; correct: number };
+  /**
+   * Mean loss and the metric counters summed over every row of x, laid out as one batch's stats
+   * (lib/job.ts: BATCH_LOSS, then the counters at the layout's offsets).
+   */
+  evaluate(x: Float32Array, y: TargetArray): Float64Array;
   /** evaluate without blocking the event loop, in chunks of batchSize rows (at most the workspace's capacity). */
-  evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number): Promise<{ loss: number; correct: number }>;
+  evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number): Promise<Float64Array>;
   /** Index of the first NaN or ±Infinity, or -1. */
   firstNonFinite(a: Float32Array): number;
 }

@@ -19,6 +19,8 @@ export type { ModelCheckpointOptions } from './train/checkpoint';
 export { LearningRateScheduler, ReduceLROnPlateau } from './train/lr-callbacks';
 export type { ReduceLROnPlateauOptions } from './train/lr-callbacks';
 export { CSVLogger, JsonLinesLogger } from './train/loggers';
+export { f1, Metric, METRIC_NAMES, precision, recall, topKAccuracy } from './metrics/metrics';
+export type { AveragedMetricOptions, MetricConfig, MetricName } from './metrics/metrics';
 export { readTensors, writeTensors } from './io/tensors-file';
 export type { Tensor } from './io/tensors-file';
 export type { DenseOptions, Layer } from './layers';

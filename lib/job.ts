@@ -1,5 +1,5 @@
 // A run of training batches as both backends take it, and the stats it reports back: a header
-// (how the run ended) then a fixed set of numbers per batch. Mirrors native/network.h
+// (how the run ended) then, per batch, the loss, the gradient norm and the metric counters. Mirrors native/network.h
 // (JobStatus, BatchStat) and native/binding_train.h (StatsHeader); test/constants.test.ts
 // checks the two agree.
 import type { TargetArray } from './native';
@@ -11,12 +11,12 @@ export const STATS_SAMPLE = 2;
 /** JOB_BAD_LABEL: the label read; trainStep's non-finite input: its index. */
 export const STATS_VALUE = 3;
 export const STATS_HEADER = 4;
-/** Per batch, at STATS_HEADER + i·BATCH_STATS: */
+/** Per batch, at STATS_HEADER + i·layout.batchStats: */
 export const BATCH_LOSS = 0;
-export const BATCH_CORRECT = 1;
 /** ‖∇‖₂ before clipping; NaN unless clipping by norm or asked for (TrainRun.gradNorm). */
-export const BATCH_GRAD_NORM = 2;
-export const BATCH_STATS = 3;
+export const BATCH_GRAD_NORM = 1;
+/** The metric counters start here (Layout.plan.counters gives each one's offset). */
+export const BATCH_COUNTERS = 2;
 
 export const JOB_DONE = 0;
 export const JOB_STOPPED = 1;
@@ -26,9 +26,9 @@ export const JOB_BAD_LABEL = 4;
 /** trainStep only: x or y holds NaN or ±Infinity; nothing was trained. */
 export const JOB_NON_FINITE_INPUT = -1;
 
-/** Stats for a run of `batches` batches. */
-export function statsFor(batches: number): Float64Array {
-  return new Float64Array(STATS_HEADER + BATCH_STATS * batches);
+/** Stats for a run of `batches` batches of `perBatch` doubles each (Layout.batchStats). */
+export function statsFor(batches: number, perBatch: number): Float64Array {
+  return new Float64Array(STATS_HEADER + perBatch * batches);
 }
 
 /** Batches of batchSize rows of the sample order (rows, or 0..n-1), from batch firstBatch on. */

@@ -1,6 +1,8 @@
 // The network's shape and where everything lives in its flat buffers. Mirrors native/network.h
 // (the codes below are native/activation.h and native/loss.h's enums, checked against the
 // addon's `constants` by test/constants.test.ts): both backends read the same layout.
+import { BATCH_COUNTERS } from './job';
+import { counterWidth, type CounterSpec } from './metrics/counters';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'softmax'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -47,6 +49,14 @@ export interface LayerPlan {
   readonly actRow: number;
 }
 
+/** A metric counter as native code receives it (native/metrics.h CounterRecord). */
+export interface CounterPlan {
+  readonly kind: number;
+  readonly param: number;
+  /** First slot in a batch's stats. */
+  readonly offset: number;
+}
+
 /** The whole network as native code receives it, once per model (and again after compile). */
 export interface Plan {
   readonly loss: number;
@@ -57,6 +67,10 @@ export interface Plan {
   readonly outputRow: number;
   readonly workspaceRow: number;
   readonly layers: readonly LayerPlan[];
+  /** The metric counters, after the fixed batch stats (lib/job.ts). */
+  readonly counters: readonly CounterPlan[];
+  /** Doubles in one batch's stats: the fixed slots and every counter's. */
+  readonly batchStats: number;
 }
 
 /**
@@ -77,13 +91,16 @@ export class Layout {
   readonly activations: readonly number[];
   readonly alphas: readonly number[];
   readonly paramCount: number;
+  /** Doubles in one batch's stats (lib/job.ts): the fixed slots, then the counters. */
+  readonly batchStats: number;
   readonly plan: Plan;
   private readonly shapes: readonly LayerShape[];
   private readonly weightOffsets: number[] = [];
   private readonly actRows: number[] = [];
   private readonly outputRow: number;
+  private readonly counters: readonly CounterSpec[];
 
-  constructor(inputSize: number, layers: readonly LayerShape[], loss = LOSS_MSE, seed = 0) {
+  constructor(inputSize: number, layers: readonly LayerShape[], loss = LOSS_MSE, seed = 0, counters: readonly CounterSpec[] = []) {
     this.inputSize = inputSize;
     this.loss = loss;
     this.seed = seed >>> 0;
@@ -104,18 +121,35 @@ export class Layout {
     }
     this.paramCount = offset;
     this.outputRow = row;
+    this.counters = counters;
+    let slot = BATCH_COUNTERS;
+    const counterPlans = counters.map((c) => {
+      const plan = { kind: c.kind, param: c.param, offset: slot };
+      slot += counterWidth(c, loss, this.outputs);
+      return plan;
+    });
+    this.batchStats = slot;
     this.plan = {
       loss, seed: this.seed, inputSize, paramCount: offset, outputRow: row, workspaceRow: row + this.outputs,
       layers: layers.map((_, l) => ({
         kind: this.kinds[l] as number, rate: this.rates[l] as number, units: this.outOf(l), activation: this.actOf(l), alpha: this.alphaOf(l),
         weightOffset: this.weightOffset(l), biasOffset: this.biasOffset(l), actRow: this.actRows[l] as number,
       })),
+      counters: counterPlans, batchStats: slot,
     };
   }
 
-  /** The same network with another loss (compile sets it). */
-  withLoss(loss: number): Layout {
-    return new Layout(this.inputSize, this.shapes, loss, this.seed);
+  /** The same network with another loss and metric counters (compile sets them). */
+  withLoss(loss: number, counters: readonly CounterSpec[] = []): Layout {
+    return new Layout(this.inputSize, this.shapes, loss, this.seed, counters);
+  }
+
+  /** Where counter i's slots start in a batch's stats. */
+  counterOffset(i: number): number {
+    return (this.plan.counters[i] as CounterPlan).offset;
+  }
+  get counterCount(): number {
+    return this.counters.length;
   }
 
   get layers(): number {

@@ -31,6 +31,7 @@ import { readTfjs, toTfjs, writeTfjs } from './io/tfjs';
 import { createOptimizer } from './optim/registry';
 import { kindIn, ownView } from './typed-arrays';
 import { LRSchedule } from './train/schedules';
+import { metricFromConfig, resolveMetrics, type Metric, type MetricConfig, type MetricName, type MetricSet } from './metrics/metrics';
 import { boolean, finiteNumber, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
 
 export interface SequentialOptions {
@@ -47,6 +48,13 @@ export interface SequentialOptions {
 export interface CompileOptions {
   loss: LossName;
   optimizer: Optimizer;
+  /**
+   * Computed natively in the same pass as the loss; reported in batch and epoch logs, History
+   * and evaluate(). Names ('accuracy', 'topKAccuracy', 'mae', 'mse', 'rmse', 'precision',
+   * 'recall', 'f1') or metrics such as topKAccuracy(3), f1({ average: 'macro' }). Default:
+   * ['accuracy'] for the cross-entropy losses, none for mse.
+   */
+  metrics?: readonly (MetricName | Metric)[] | undefined;
 }
 
 export interface FitOptions {
@@ -102,8 +110,14 @@ export interface LoadWeightsResult {
 
 export interface EvaluateResult {
   loss: number;
-  /** For cross-entropy losses. */
-  accuracy?: number;
+  /** Each compiled metric by its name: accuracy, top5Accuracy, mae, macroF1, … */
+  [metric: string]: number;
+}
+
+interface Compiled {
+  loss: LossName;
+  optimizer: Optimizer;
+  metrics: MetricSet;
 }
 
 const LOSS_CODES: Record<LossName, number> = {
@@ -131,9 +145,9 @@ export class Sequential {
   private readonly random: Random;
   private workspace = new Float32Array(0);
   private capacity = 0;
-  private compiled: { loss: LossName; optimizer: Optimizer } | undefined;
+  private compiled: Compiled | undefined;
   private lastForward: BatchRef | undefined;
-  private readonly stepStats = statsFor(1);
+  private stepStats = statsFor(1, 0);
   /** The call that holds the model (fit for its whole run, any other call while it runs), or undefined. */
   private busy: string | undefined;
   /** A save started from a fit callback, still reading the buffers: fit waits for it before its next chunk. */
@@ -195,7 +209,7 @@ export class Sequential {
   }
 
   private compileNow(options: CompileOptions): void {
-    const o = readOptions('compile options', options, ['loss', 'optimizer']);
+    const o = readOptions('compile options', options, ['loss', 'optimizer', 'metrics']);
     const loss = oneOf('loss', o.loss, LOSSES);
     if (!(o.optimizer instanceof Optimizer)) throw invalid('optimizer', 'Optimizer instance such as new SGD({ lr: 0.01 })', o.optimizer);
     const last = this.layers[this.layers.length - 1] as Dense;
@@ -206,11 +220,13 @@ export class Sequential {
           `from logits) but received '${last.activation}'`,
       );
     }
-    const layout = this.layout.withLoss(LOSS_CODES[loss]);
+    const metrics = resolveMetrics(o.metrics, LOSS_CODES[loss], this.outputSize);
+    const layout = this.layout.withLoss(LOSS_CODES[loss], metrics.counters);
     this.ops.setLayout(layout);
     this.layout = layout;
+    this.stepStats = statsFor(1, layout.batchStats);
     o.optimizer.attach(this.params, this.grads, this.ops, (method) => this.requireIdle(`optimizer.${method}`));
-    this.compiled = { loss, optimizer: o.optimizer };
+    this.compiled = { loss, optimizer: o.optimizer, metrics };
   }
 
   get optimizer(): Optimizer | undefined {
@@ -218,6 +234,10 @@ export class Sequential {
   }
   get loss(): LossName | undefined {
     return this.compiled?.loss;
+  }
+  /** The names of the compiled metrics, as they appear in logs, History and evaluate(). */
+  get metricNames(): string[] {
+    return this.compiled?.metrics.metrics.map((m) => m.name) ?? [];
   }
 
   /** Outputs (samples × outputSize, activation applied) for every row of x. */
@@ -232,15 +252,13 @@ export class Sequential {
     });
   }
 
-  /** Mean loss (and accuracy for cross-entropy) over a data set, without touching gradients. */
+  /** Mean loss and every compiled metric over a data set, without touching gradients. */
   evaluate(x: InputData, y: TargetData): EvaluateResult {
     return this.exclusive('evaluate', () => {
       this.requireCompiled('evaluate');
       const { inputs, targets, samples } = this.data(x, y);
       this.reserve(Math.min(samples, Math.max(this.capacity, INFERENCE_CHUNK)));
-      const { loss, correct } = this.ops.evaluate(inputs, targets);
-      const accuracy = this.accuracy(correct, samples);
-      return accuracy === undefined ? { loss } : { loss, accuracy };
+      return this.evaluation(this.ops.evaluate(inputs, targets));
     });
   }
 
@@ -258,9 +276,7 @@ export class Sequential {
       requireFixedSize('x', inputs);
       requireFixedSize('y', targets);
       this.reserve(Math.min(samples, Math.max(this.capacity, batchSize)));
-      const { loss, correct } = await this.ops.evaluateAsync(inputs, targets, Math.min(batchSize, this.capacity));
-      const accuracy = this.accuracy(correct, samples);
-      return accuracy === undefined ? { loss } : { loss, accuracy };
+      return this.evaluation(await this.ops.evaluateAsync(inputs, targets, Math.min(batchSize, this.capacity)));
     } finally {
       this.busy = undefined;
     }
@@ -334,7 +350,7 @@ export class Sequential {
           ? nonFiniteError('x', inputs, index, this.inputSize)
           : nonFiniteError('y', targets as Float32Array, index, this.outputSize);
       }
-      const { completed, error } = trainOutcome(stats, this.outputSize);
+      const { completed, error } = trainOutcome(stats, this.layout);
       optimizer.advance(completed);
       if (error !== undefined) {
         this.grads.fill(0);
@@ -381,14 +397,13 @@ export class Sequential {
       return await runFit({
         model: this, schedule: o.lrSchedule as LRSchedule | undefined, gradNorm,
         validate: validation === undefined ? undefined : async () => {
-          const { loss, correct } = await this.ops.evaluateAsync(validation.inputs, validation.targets, Math.min(validationBatchSize, this.capacity));
-          const accuracy = this.accuracy(correct, validation.samples);
-          return accuracy === undefined ? { loss } : { loss, accuracy };
+          return this.evaluation(await this.ops.evaluateAsync(validation.inputs, validation.targets, Math.min(validationBatchSize, this.capacity)));
         },
-        backend: this.ops, inputs, targets, samples, batchSize, epochs, shuffle, outputs: this.outputSize,
+        backend: this.ops, inputs, targets, samples, batchSize, epochs, shuffle,
         optimizer, random: this.random, callbacks, signal,
         progress: verbose === 1 ? new Progress(epochs, Math.ceil(samples / batchSize)) : undefined,
-        accuracy: (correct, rows) => this.accuracy(correct, rows),
+        layout: this.layout,
+        metricValues: (slots, at) => this.metricValues(slots, at),
         stopRequested: () => this.stopTraining,
         zeroGrads: () => this.grads.fill(0),
         waitForReaders: async () => {
@@ -547,7 +562,7 @@ export class Sequential {
     const optimizer = this.compiled?.optimizer;
     return {
       architecture: this.architecture(),
-      ...(this.compiled && { loss: this.compiled.loss }),
+      ...(this.compiled && { loss: this.compiled.loss, metrics: this.metricConfigs() }),
       ...(optimizer && { optimizer: { type: optimizer.type, options: optimizer.options } }),
     };
   }
@@ -568,8 +583,15 @@ export class Sequential {
     return [
       `Model: Sequential (input ${this.inputSize} features, ${this.backend} backend)`, rule, line(rows[0]!), rule, ...rows.slice(1).map(line), rule,
       `Total params: ${this.params.length.toLocaleString('en-US')} (${bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(2)} KiB`})`,
-      ...(this.compiled ? [`Loss: ${this.compiled.loss}; optimizer: ${this.compiled.optimizer.type} (lr ${this.compiled.optimizer.lr})`] : []),
+      ...(this.compiled
+        ? [`Loss: ${this.compiled.loss}; optimizer: ${this.compiled.optimizer.type} (lr ${this.compiled.optimizer.lr})` +
+            (this.metricNames.length > 0 ? `; metrics: ${this.metricNames.join(', ')}` : '')]
+        : []),
     ].join('\n');
+  }
+
+  private metricConfigs(): MetricConfig[] {
+    return this.compiled!.metrics.metrics.map((m) => m.config);
   }
 
   /** The architecture as a model file records it. */
@@ -584,7 +606,10 @@ export class Sequential {
     if (withOptimizer && optimizer === undefined) throw new NotCompiledError(`Cannot ${method} with { optimizer: true } before compile({ loss, optimizer })`);
     const record: ModelRecord = {
       architecture: this.architecture(),
-      ...(this.compiled && { loss: this.compiled.loss, optimizer: { type: this.compiled.optimizer.type, options: this.compiled.optimizer.options } }),
+      ...(this.compiled && {
+        loss: this.compiled.loss, metrics: this.metricConfigs(),
+        optimizer: { type: this.compiled.optimizer.type, options: this.compiled.optimizer.options },
+      }),
       ...(withOptimizer && { optimizerStep: optimizer!.stepCount, randomState: this.random.state }),
     };
     const state = withOptimizer
@@ -653,7 +678,7 @@ export class Sequential {
       });
       if (record.loss !== undefined && record.optimizer !== undefined) {
         const optimizer = createOptimizer(record.optimizer.type, record.optimizer.options);
-        model.compile({ loss: record.loss, optimizer: optimizer! });
+        model.compile({ loss: record.loss, optimizer: optimizer!, metrics: record.metrics?.map(metricFromConfig) });
       }
       return model;
     } catch (error) {
@@ -690,7 +715,7 @@ export class Sequential {
     if (this.busy !== undefined) throw new ModelBusyError(method);
   }
 
-  private requireCompiled(method: string): { loss: LossName; optimizer: Optimizer } {
+  private requireCompiled(method: string): Compiled {
     if (this.compiled === undefined) {
       throw new NotCompiledError(`Cannot call ${method}() before compile({ loss, optimizer })`);
     }
@@ -746,10 +771,14 @@ export class Sequential {
     };
   }
 
-  private accuracy(correct: number, samples: number): number | undefined {
-    if (this.layout.loss === LOSS_CATEGORICAL_CROSSENTROPY) return correct / samples;
-    if (this.layout.loss === LOSS_BINARY_CROSSENTROPY) return correct / (samples * this.outputSize);
-    return undefined;
+  /** Each compiled metric's value from a batch's stats laid out at `at` in slots. */
+  private metricValues(slots: Float64Array, at: number): Record<string, number> {
+    return this.compiled!.metrics.values(slots, at, (i) => this.layout.counterOffset(i), this.outputSize);
+  }
+
+  /** evaluate()'s result from the totals a backend returns (laid out as one batch's stats). */
+  private evaluation(totals: Float64Array): EvaluateResult {
+    return { loss: totals[BATCH_LOSS] as number, ...this.metricValues(totals, 0) };
   }
 
   /** Grows the workspace to hold batches of `rows`; it never shrinks, so steady training allocates nothing. */

@@ -40,7 +40,8 @@ export interface NativeModel {
     control: Int32Array,
   ): Promise<void>;
   predict(x: Float32Array, out: Float32Array): void;
-  evaluate(x: Float32Array, y: TargetArray): [loss: number, correct: number];
+  /** Mean loss and metric counters over every row, into totals (laid out as one batch's stats). */
+  evaluate(x: Float32Array, y: TargetArray, totals: Float64Array): void;
   /** evaluate on the thread pool in chunks of batchSize rows; the outcome and totals land in stats. */
   evaluateAsync(x: Float32Array, y: TargetArray, stats: Float64Array, batchSize: number): Promise<void>;
 }

@@ -92,7 +92,10 @@ Napi::Object Constants(Napi::Env env) {
                                    {"rmsprop", optimizer_state_count(OPT_RMSPROP)}}));
   c.Set("stats", Enum(env, {{"status", HEADER_STATUS}, {"completed", HEADER_COMPLETED}, {"sample", HEADER_SAMPLE},
                             {"value", HEADER_VALUE}, {"header", kStatsHeader}, {"loss", STAT_LOSS},
-                            {"correct", STAT_CORRECT}, {"gradNorm", STAT_GRAD_NORM}, {"perBatch", kBatchStats}}));
+                            {"gradNorm", STAT_GRAD_NORM}, {"counters", kBatchStatsFixed}}));
+  c.Set("counter", Enum(env, {{"accuracy", COUNTER_ACCURACY}, {"topK", COUNTER_TOP_K}, {"absError", COUNTER_ABS_ERROR},
+                              {"squaredError", COUNTER_SQUARED_ERROR}, {"confusion", COUNTER_CONFUSION},
+                              {"count", kCounterKindCount}}));
   c.Set("status", Enum(env, {{"done", JOB_DONE}, {"stopped", JOB_STOPPED}, {"nonFiniteLoss", JOB_NON_FINITE_LOSS},
                              {"nonFiniteGradient", JOB_NON_FINITE_GRADIENT}, {"badLabel", JOB_BAD_LABEL},
                              {"count", kJobStatusCount}}));

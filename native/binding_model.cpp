@@ -20,9 +20,35 @@ long field(Napi::Env env, Napi::Object o, const char* key, long min, long max) {
 // BLAS takes int sizes: every count that reaches it stays below 2^31.
 constexpr long kIntMax = 2147483647L;
 
+// The metric counters of plan.counters, each checked against the loss and output width, with
+// offsets checked against the ones computed here; returns the doubles a batch's stats take.
+long read_counters(Napi::Env env, Napi::Value list, std::vector<CounterRecord>* out, int loss, int K) {
+  if (!list.IsArray()) fail(env, kInvalidArgument, "plan.counters must be an array");
+  Napi::Array counters = list.As<Napi::Array>();
+  uint32_t n = counters.Length();
+  if (n > 64) fail(env, kInvalidArgument, "plan.counters must hold at most 64 counters");
+  long offset = kBatchStatsFixed;
+  for (uint32_t m = 0; m < n; m++) {
+    Napi::Value entry = counters.Get(m);
+    if (!entry.IsObject()) fail(env, kInvalidArgument, "plan.counters entries must be objects");
+    Napi::Object r = entry.As<Napi::Object>();
+    CounterRecord c;
+    c.kind = (int)field(env, r, "kind", 0, kCounterKindCount - 1);
+    c.param = (int)field(env, r, "param", 0, kIntMax);
+    c.offset = field(env, r, "offset", 0, 1L << 53);
+    int width = counter_width(c.kind, c.param, loss, K);
+    if (width == 0) fail(env, kInvalidArgument, "plan.counters[" + std::to_string(m) + "] does not fit the loss and outputs");
+    if (c.offset != offset) fail(env, kInvalidArgument, "plan.counters[" + std::to_string(m) + "] has an offset that disagrees with the widths");
+    offset += width;
+    out->push_back(c);
+  }
+  return offset;
+}
+
 // Builds the plan from its description (lib/layout.ts, Layout.plan()):
-//   { loss, inputSize, paramCount, outputRow, workspaceRow,
-//     layers: [{ kind, units, activation, alpha, weightOffset, biasOffset, actRow }] }
+//   { loss, inputSize, paramCount, outputRow, workspaceRow, batchStats,
+//     layers: [{ kind, units, activation, alpha, weightOffset, biasOffset, actRow }],
+//     counters: [{ kind, param, offset }] }
 // and checks every offset the caller computed against the ones computed here from the shapes,
 // so TypeScript and C++ cannot silently disagree about where a number lives.
 std::shared_ptr<const Plan> build_plan(Napi::Env env, Napi::Value value) {
@@ -86,6 +112,11 @@ std::shared_ptr<const Plan> build_plan(Napi::Env env, Napi::Value value) {
   net.inputs = inputs;
   net.n_layers = (int)n;
   net.layer = plan->layers.data();
+  net.batch_stats = read_counters(env, d.Get("counters"), &plan->counters, loss, net.outputs());
+  if (field(env, d, "batchStats", 0, 1L << 53) != net.batch_stats)
+    fail(env, kInvalidArgument, "plan.batchStats disagrees with its counters");
+  net.n_counters = (int)plan->counters.size();
+  net.counter = plan->counters.data();
   return plan;
 }
 
@@ -340,14 +371,14 @@ Napi::Value Model::EvaluateAsync(const Napi::CallbackInfo& info) {
   napi_value y_buffer;
   job->targets = targets(env, info[1], net, job->n, &y_buffer);
   Span<double> stats = typed_array<double>(env, info[2], napi_float64_array, "stats");
-  if (stats.length < kStatsHeader + kBatchStats) fail(env, kShape, "stats is too short");
+  if (stats.length < kStatsHeader + net.batch_stats) fail(env, kShape, "stats is too short");
   job->stats = stats.data;
   job->capacity = (int)integer(env, info[3], "batchSize", 1, job->memory.capacity);
   job->labels.resize(std::min<long>(job->capacity, job->n));
   return queue_job(env, std::move(job), {x.buffer, y_buffer, stats.buffer}, buffers(env), env.Null());
 }
 
-// evaluate(x, y) → [meanLoss, correct]
+// evaluate(x, y, totals): the mean loss and the metric counters, laid out as one batch's stats
 Napi::Value Model::Evaluate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Network& net = plan_->net;
@@ -355,14 +386,12 @@ Napi::Value Model::Evaluate(const Napi::CallbackInfo& info) {
   Inputs in = inputs(env, info[0], net);
   napi_value buffer;
   Targets t = targets(env, info[1], net, in.n, &buffer);
+  Span<double> totals = typed_array<double>(env, info[2], napi_float64_array, "totals");
+  if (totals.length < net.batch_stats) fail(env, kShape, "totals is too short");
   std::vector<int32_t> labels(std::min<long>(m.capacity, in.n));
-  double totals[kBatchStats];
-  JobResult r = network_evaluate(net, totals, m.params, m.ws, labels.data(), in.x, t, in.n, m.capacity);
+  JobResult r = network_evaluate(net, totals.data, m.params, m.ws, labels.data(), in.x, t, in.n, m.capacity);
   if (r.status == JOB_BAD_LABEL) bad_label(env, r, net.outputs());
-  Napi::Array result = Napi::Array::New(env, 2);
-  result.Set(0u, totals[STAT_LOSS]);
-  result.Set(1u, totals[STAT_CORRECT]);
-  return result;
+  return env.Undefined();
 }
 
 }  // namespace binding

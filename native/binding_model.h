@@ -16,6 +16,7 @@ namespace binding {
 // so a new plan (compile with another loss) never changes one a job is running.
 struct Plan {
   std::vector<LayerRecord> layers;
+  std::vector<CounterRecord> counters;
   Network net;
 };
 

@@ -93,7 +93,7 @@ std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model&
   Targets t = targets(env, info[1], net, n, &y_buffer);
 
   Span<double> stats = typed_array<double>(env, info[7], napi_float64_array, "stats");
-  if (stats.length < kStatsHeader + (long)kBatchStats * n_batches) fail(env, kShape, "stats is too short");
+  if (stats.length < kStatsHeader + net.batch_stats * n_batches) fail(env, kShape, "stats is too short");
 
   job->labels.resize(batch_size);
   if (!is_nullish(env, info[8])) {

@@ -13,7 +13,7 @@
 
 namespace binding {
 
-// Stats written by the training entry points: a header, then kBatchStats doubles per batch.
+// Stats written by the training entry points: a header, then net.batch_stats doubles per batch.
 enum StatsHeader { HEADER_STATUS = 0, HEADER_COMPLETED, HEADER_SAMPLE, HEADER_VALUE, kStatsHeader };
 
 constexpr int kHyperCapacity = 8;
@@ -34,14 +34,14 @@ struct TrainJob : Job {
   std::vector<double> schedule;   // (n_batches, 2) learning rate and momentum per batch, or empty
   std::array<double, kHyperCapacity> hyper;
   Optimizer opt;
-  double* stats;                  // (kStatsHeader + n_batches · kBatchStats,)
+  double* stats;                  // (kStatsHeader + n_batches · net.batch_stats,)
 
   // Runs the batches and writes the header; stop/teardown as for network_train_batches.
   void execute(const int* stop, const int* teardown) override;
 };
 
 // Mean loss and correct count over all of x, in chunks of `capacity` rows: the header, then
-// kBatchStats numbers (loss, correct).
+// net.batch_stats numbers (the loss and the metric counters).
 struct EvaluateJob : Job {
   std::shared_ptr<const Plan> plan;
   ModelMemory memory;

@@ -102,25 +102,3 @@ double sigmoid_bce_loss(float* dlogits, const float* logits, const BatchTargets&
   }
   return sum / ((double)B * K);
 }
-
-static int argmax(const float* v, int K) {
-  int best = 0;
-  for (int k = 1; k < K; k++)
-    if (v[k] > v[best]) best = k;
-  return best;
-}
-
-long count_correct(const float* out, const BatchTargets& t, int B, int K, int loss, float threshold) {
-  long correct = 0;
-  for (int b = 0; b < B; b++) {
-    const float* o = out + (long)b * K;
-    if (loss == LOSS_CATEGORICAL_CROSSENTROPY) {
-      long truth = t.y != nullptr ? argmax(target_row(t, b, K), K) : t.labels[b];
-      correct += argmax(o, K) == truth;
-    } else if (loss == LOSS_BINARY_CROSSENTROPY) {
-      const float* y = target_row(t, b, K);
-      for (int k = 0; k < K; k++) correct += (o[k] > threshold) == (y[k] > 0.5f);
-    }
-  }
-  return correct;
-}

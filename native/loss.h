@@ -1,4 +1,4 @@
-// Mean-reduced losses with their gradients, and the accuracy count that goes with them.
+// Mean-reduced losses with their gradients.
 #pragma once
 
 #include <cstdint>
@@ -67,9 +67,3 @@ double softmax_crossentropy_loss(float* dlogits, const float* logits, const Batc
 //   L = max(z, 0) − z·y + log(1 + e^(−|z|));  dz = (σ(z) − y) / (B·K)
 // dlogits: (B, K) or null; logits: (B, K)
 double sigmoid_bce_loss(float* dlogits, const float* logits, const BatchTargets& t, int B, int K);
-
-// Correct predictions in a batch: for categorical cross-entropy a row counts when its argmax is
-// the target class; for binary cross-entropy every element counts, predicted positive when
-// out > threshold (0 for logits, 0.5 for probabilities).
-// out: (B, K)
-long count_correct(const float* out, const BatchTargets& t, int B, int K, int loss, float threshold);

@@ -132,11 +132,24 @@ void network_backward(const Network& net, float* grads, const float* params, flo
   }
 }
 
-long network_correct(const Network& net, const float* ws, const BatchTargets& targets, int B) {
-  if (!net.fused_output()) return 0;
-  // argmax and "> 0" on logits agree with argmax and "> 0.5" on softmax/sigmoid outputs.
-  return count_correct(ws + net.act_offset(net.n_layers - 1, B), targets, B, net.outputs(),
-                       net.loss, 0.0f);
+void network_count(const Network& net, double* slots, float* ws, const BatchTargets& targets, int B) {
+  if (net.n_counters == 0) return;
+  int K = net.outputs();
+  float* output = ws + net.output_offset(B);
+  // For the fused losses the scores are the logits: argmax and "> 0" on logits agree with
+  // argmax and "> 0.5" on the softmax/sigmoid outputs, so only the error counters need those.
+  const float* scores = net.fused_output() ? ws + net.act_offset(net.n_layers - 1, B) : output;
+  if (net.fused_output()) {
+    for (int m = 0; m < net.n_counters; m++) {
+      int kind = net.counter[m].kind;
+      if (kind == COUNTER_ABS_ERROR || kind == COUNTER_SQUARED_ERROR) {
+        std::memcpy(output, scores, sizeof(float) * B * K);
+        activation_forward(output, B, K, net.last().act, net.last().alpha);
+        break;
+      }
+    }
+  }
+  counters_accumulate(slots, net.counter, net.n_counters, scores, output, targets, B, K, net.loss);
 }
 
 bool network_batch_targets(BatchTargets* out, JobResult* result, const Network& net,
@@ -183,9 +196,10 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
     network_forward(net, net.fused_output() ? nullptr : ws + net.output_offset(B), params, ws,
                     batch);
     double loss = network_loss(net, ws, targets, B, true);
-    double* s = stats + (long)i * kBatchStats;
+    double* s = stats + (long)i * net.batch_stats;
+    std::memset(s, 0, sizeof(double) * net.batch_stats);
     s[STAT_LOSS] = loss;
-    s[STAT_CORRECT] = (double)network_correct(net, ws, targets, B);
+    network_count(net, s, ws, targets, B);
     if (!std::isfinite(loss)) {
       result.status = JOB_NON_FINITE_LOSS;
       return result;
@@ -224,7 +238,8 @@ JobResult network_evaluate(const Network& net, double* totals, const float* para
                            int32_t* labels, const float* x, const Targets& targets, long n,
                            int capacity) {
   JobResult result{JOB_DONE, 0, 0, 0};
-  double loss = 0.0, correct = 0.0;
+  double loss = 0.0;
+  std::memset(totals, 0, sizeof(double) * net.batch_stats);
   for (long start = 0; start < n; start += capacity) {
     int B = (int)(n - start < capacity ? n - start : capacity);
     BatchTargets t;
@@ -233,9 +248,9 @@ JobResult network_evaluate(const Network& net, double* totals, const float* para
                     Batch{x, nullptr, start, B, kInference});
     // Every loss is a mean over rows of equal width, so weighting by rows gives the full mean.
     loss += network_loss(net, ws, t, B, false) * B;
-    correct += (double)network_correct(net, ws, t, B);
+    network_count(net, totals, ws, t, B);
   }
   totals[STAT_LOSS] = loss / (double)n;
-  totals[STAT_CORRECT] = correct;
+  totals[STAT_GRAD_NORM] = NAN;
   return result;
 }

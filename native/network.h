@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "loss.h"
+#include "metrics.h"
 #include "optimizer.h"
 
 enum LayerKind {
@@ -39,6 +40,9 @@ struct Network {
   long param_count;
   long output_row;             // output block at B·output_row; the input block is at 0
   long workspace_row;          // workspace floats per batch row
+  int n_counters;
+  const CounterRecord* counter;  // (n_counters,) metric counters, after the fixed batch stats
+  long batch_stats;            // doubles per batch: kBatchStatsFixed + every counter's width
 
   const LayerRecord& last() const { return layer[n_layers - 1]; }
   int outputs() const { return last().out; }
@@ -81,12 +85,15 @@ double network_loss(const Network& net, float* ws, const BatchTargets& targets, 
 void network_backward(const Network& net, float* grads, const float* params, float* ws,
                       const Batch& batch);
 
-// Correct predictions of the last forward pass (see count_correct); 0 for mse.
-long network_correct(const Network& net, const float* ws, const BatchTargets& targets, int B);
-
-// What a multi-batch loop writes per batch, in doubles: the named slots of one batch's stats.
+// What a multi-batch loop writes per batch, in doubles: these fixed slots, then the metric
+// counters at their offsets (net.batch_stats in all).
 // STAT_GRAD_NORM: ‖∇‖₂ before clipping (training only; NaN when not clipping by norm and not asked).
-enum BatchStat { STAT_LOSS = 0, STAT_CORRECT, STAT_GRAD_NORM, kBatchStats };
+enum BatchStat { STAT_LOSS = 0, STAT_GRAD_NORM, kBatchStatsFixed };
+
+// Adds the metric counts of the last forward pass to slots (a batch's stats). With an error
+// counter and a fused loss, the activated output is first written to the workspace's output block.
+// slots: (net.batch_stats,)
+void network_count(const Network& net, double* slots, float* ws, const BatchTargets& targets, int B);
 
 // How a run of batches ended. A batch that fails is not applied.
 enum JobStatus {
@@ -134,7 +141,7 @@ struct TrainRun {
 // Stops before starting a batch once *stop or *teardown is non-zero (set from another thread;
 // either may be null).
 // labels: (batch_size,) scratch for the batch's copied class labels
-// stats:  (n_batches, kBatchStats)
+// stats:  (n_batches, net.batch_stats)
 JobResult network_train_batches(const Network& net, float* params, float* grads, float* ws,
                                 int32_t* labels, const TrainRun& run, Optimizer& opt,
                                 double* stats, const int* stop, const int* teardown);
@@ -144,9 +151,9 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
 void network_predict(const Network& net, float* out, const float* params, float* ws,
                      const float* x, long n, int capacity);
 
-// Mean loss and total correct count over all n samples in chunks of `capacity` rows; stops at
-// the first class label out of range (result.status JOB_BAD_LABEL).
-// labels: (capacity,) scratch; totals: (kBatchStats,)
+// Mean loss and the metric counters summed over all n samples in chunks of `capacity` rows;
+// stops at the first class label out of range (result.status JOB_BAD_LABEL).
+// labels: (capacity,) scratch; totals: (net.batch_stats,), laid out as one batch's stats
 JobResult network_evaluate(const Network& net, double* totals, const float* params, float* ws,
                            int32_t* labels, const float* x, const Targets& targets, long n,
                            int capacity);

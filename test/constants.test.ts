@@ -4,6 +4,7 @@
 import { expect, test } from 'vitest';
 import * as job from '../lib/job';
 import * as layout from '../lib/layout';
+import * as counters from '../lib/metrics/counters';
 import { loadNative } from '../lib/native';
 import * as kinds from '../lib/optim/kinds';
 import { Adam, AdamW, Dense, RMSprop, SGD, Sequential } from '../lib/index';
@@ -49,7 +50,11 @@ test('optimizer kinds, hyper-parameter slots and state buffers', () => {
 test('the stats layout and job statuses', () => {
   expect(c.stats).toEqual({
     status: job.STATS_STATUS, completed: job.STATS_COMPLETED, sample: job.STATS_SAMPLE, value: job.STATS_VALUE,
-    header: job.STATS_HEADER, loss: job.BATCH_LOSS, correct: job.BATCH_CORRECT, gradNorm: job.BATCH_GRAD_NORM, perBatch: job.BATCH_STATS,
+    header: job.STATS_HEADER, loss: job.BATCH_LOSS, gradNorm: job.BATCH_GRAD_NORM, counters: job.BATCH_COUNTERS,
+  });
+  expect(c.counter).toEqual({
+    accuracy: counters.COUNTER_ACCURACY, topK: counters.COUNTER_TOP_K, absError: counters.COUNTER_ABS_ERROR,
+    squaredError: counters.COUNTER_SQUARED_ERROR, confusion: counters.COUNTER_CONFUSION, count: counters.COUNTER_KINDS,
   });
   expect(c.status).toEqual({
     done: job.JOB_DONE, stopped: job.JOB_STOPPED, nonFiniteLoss: job.JOB_NON_FINITE_LOSS,

@@ -57,11 +57,11 @@ const validSetup = fc
       loss: [y, samples, rows, 0, samples, true],
       backward: [x, rows, 0, samples, 0],
       optimizerStep: [3],
-      train: [x, y, rows, 1, 0, samples, 0, statsFor(samples), null, false, false],
+      train: [x, y, rows, 1, 0, samples, 0, statsFor(samples, layout.batchStats), null, false, false],
       predict: [x, new Float32Array(outputs * samples)],
-      evaluate: [x, y],
+      evaluate: [x, y, new Float64Array(layout.batchStats)],
     };
-    return { plan: layout.plan, p, g, ws, hyper, state, calls, async: [x, y, rows, 1, 0, samples, 0, statsFor(samples), null, false, new Int32Array(1)] };
+    return { plan: layout.plan, p, g, ws, hyper, state, calls, async: [x, y, rows, 1, 0, samples, 0, statsFor(samples, layout.batchStats), null, false, new Int32Array(1)] };
   });
 
 function nativeModel(setup: { plan: Plan; p: Float32Array; g: Float32Array; ws: Float32Array; hyper: Float64Array; state: Float32Array }): NativeModel {

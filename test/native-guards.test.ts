@@ -40,7 +40,7 @@ describe('native argument guards', () => {
     const m = model();
     m.forward(x, null, 0, 4, 0);
     expect(m.loss(labels, 4, null, 0, 4, true)).toBeCloseTo(Math.log(2), 5);
-    const stats = statsFor(2);
+    const stats = statsFor(2, layout.batchStats);
     m.train(x, labels, null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED]]).toEqual([JOB_DONE, 2]);
   });
@@ -50,7 +50,7 @@ describe('native argument guards', () => {
     const before = params.slice();
     const dirty = x.slice();
     dirty[7] = NaN;
-    const stats = statsFor(1);
+    const stats = statsFor(1, layout.batchStats);
     m.train(dirty, labels, null, 4, 0, 1, 0, stats, null, false, true);
     expect([stats[STATS_STATUS], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([-1, 0, 7]);
     expect(params).toEqual(before);
@@ -64,7 +64,7 @@ describe('native argument guards', () => {
   test('a label out of range is refused where the kernel reads it: train reports it, nothing applied', () => {
     const m = model();
     const before = params.slice();
-    const stats = statsFor(2);
+    const stats = statsFor(2, layout.batchStats);
     m.train(x, Int32Array.from([0, 0, 1, 9]), null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 1, 3, 9]);
     expect(params).not.toEqual(before); // the first batch was fine and applied
@@ -72,7 +72,7 @@ describe('native argument guards', () => {
 
   test('labels are refused at the boundary and in the first row; the sample named is the right one, shuffled or not', () => {
     const m = model();
-    const stats = statsFor(2);
+    const stats = statsFor(2, layout.batchStats);
     // label 2 with 2 classes, in the first row of the first batch
     m.train(x, Int32Array.from([2, 0, 1, 0]), null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED], stats[STATS_SAMPLE], stats[STATS_VALUE]]).toEqual([JOB_BAD_LABEL, 0, 0, 2]);
@@ -84,7 +84,7 @@ describe('native argument guards', () => {
 
   test('the gradient norm is reported only when clipping by norm or asked for', () => {
     const m = model();
-    const stats = statsFor(1);
+    const stats = statsFor(1, layout.batchStats);
     m.train(x, labels, null, 4, 0, 1, 0, stats, null, false, false);
     expect(stats[STATS_HEADER + BATCH_GRAD_NORM]).toBeNaN();
     m.train(x, labels, null, 4, 0, 1, 0, stats, null, true, false);
@@ -113,10 +113,10 @@ describe('native argument guards', () => {
     ['dense y of the wrong length', () => model().loss(new Float32Array(7), 4, null, 0, 4, true), 'ERR_BLASTRAIN_SHAPE', /samples × outputs/],
     ['unknown optimizer', () => model().setOptimizer(9, hyper, state), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /optimizer kind/],
     ['optimizer state too short', () => model().setOptimizer(0, hyper, state.subarray(3)), 'ERR_BLASTRAIN_SHAPE', /optimizer state is shorter/],
-    ['NaN batch size', () => model().train(x, labels, null, NaN, 0, 1, 0, statsFor(1), null, false, false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchSize must be an integer/],
-    ['too many batches', () => model().train(x, labels, null, 2, 0, 3, 0, statsFor(3), null, false, false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchCount/],
+    ['NaN batch size', () => model().train(x, labels, null, NaN, 0, 1, 0, statsFor(1, layout.batchStats), null, false, false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchSize must be an integer/],
+    ['too many batches', () => model().train(x, labels, null, 2, 0, 3, 0, statsFor(3, layout.batchStats), null, false, false), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /batchCount/],
     ['stats too short', () => model().train(x, labels, null, 2, 0, 2, 0, new Float64Array(7), null, false, false), 'ERR_BLASTRAIN_SHAPE', /stats is too short/],
-    ['a resizable x for a job', () => model().trainAsync(new Float32Array(resizableBuffer(48, 96)), labels, null, 2, 0, 2, 0, statsFor(2), null, false, new Int32Array(1)), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /x is backed by a resizable ArrayBuffer/],
+    ['a resizable x for a job', () => model().trainAsync(new Float32Array(resizableBuffer(48, 96)), labels, null, 2, 0, 2, 0, statsFor(2, layout.batchStats), null, false, new Int32Array(1)), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /x is backed by a resizable ArrayBuffer/],
     ['predict output too short', () => model().predict(x, new Float32Array(3)), 'ERR_BLASTRAIN_SHAPE', /out is shorter/],
     ['threads out of range', () => addon.setNumThreads(2000), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /threads must be an integer in \[1, 1024\]/],
   ];

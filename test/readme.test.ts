@@ -42,6 +42,8 @@ test('the training-workflow example stops early with a good model, a checkpoint 
   const { dir, history, model, stopping } = await import('../examples/training-workflow.mjs');
   expect(history.epoch.length).toBeLessThan(30); // early stopping ended it
   expect(history.valAccuracy!.at(-1)).toBeGreaterThan(0.97);
+  // Two balanced classes: precision, recall and macro F1 sit near the accuracy.
+  for (const key of ['valPrecision', 'valRecall', 'valMacroF1', 'precision', 'recall', 'macroF1']) expect(history[key]!.at(-1), key).toBeGreaterThan(0.95);
   expect(history.valLoss!.at(-1)).toBeGreaterThanOrEqual(stopping.best);
   const best = await Sequential.load(path.join(dir, 'best.safetensors'));
   expect(best.predict(new Float32Array([0, 1]))).toEqual(model.predict(new Float32Array([0, 1]))); // restored = best checkpoint

@@ -168,7 +168,7 @@ test('CSVLogger and JsonLinesLogger write one line per epoch', async () => {
   expect(lines.map((l) => l.valLoss)).toEqual(history.valLoss);
 });
 
-test('summary() is a Keras-style table; toJSON() the architecture, loss and optimizer', () => {
+test('summary() is a Keras-style table; toJSON() the architecture, loss, metrics and optimizer', () => {
   const model = classifier();
   expect(model.summary().split('\n')).toEqual([
     'Model: Sequential (input 2 features, native backend)',
@@ -179,11 +179,12 @@ test('summary() is a Keras-style table; toJSON() the architecture, loss and opti
     'dense_2 (Dense)  (None, 3)          75  softmax',
     '─'.repeat(52),
     'Total params: 147 (0.57 KiB)',
-    'Loss: categoricalCrossentropy; optimizer: sgd (lr 0.1)',
+    'Loss: categoricalCrossentropy; optimizer: sgd (lr 0.1); metrics: accuracy',
   ]);
   expect(JSON.parse(JSON.stringify(model))).toMatchObject({
     architecture: { inputSize: 2, seed: 3, layers: [{ type: 'dense', units: 24, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
     loss: 'categoricalCrossentropy',
+    metrics: [{ type: 'accuracy' }],
     optimizer: { type: 'sgd', options: { lr: 0.1, momentum: 0.9 } },
   });
 });

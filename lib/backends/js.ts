@@ -4,14 +4,14 @@ import { markAsUntransferable } from 'node:worker_threads';
 import type { Backend, BatchRef, OptimizerRef } from '../backend';
 import { InvalidArgumentError, NotCompiledError } from '../errors';
 import {
-  BATCH_CORRECT, BATCH_GRAD_NORM, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_DONE, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_INPUT,
+  BATCH_GRAD_NORM, BATCH_LOSS, JOB_BAD_LABEL, JOB_DONE, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_INPUT,
   JOB_NON_FINITE_LOSS, JOB_STOPPED, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, type TrainRun,
 } from '../job';
 import type { Layout } from '../layout';
 import type { TargetArray } from '../native';
 import { clipGradients, type Targets } from './js/kernels';
 import { HYPER_CLIP_NORM, HYPER_CLIP_VALUE, HYPER_LR, momentumSlot } from '../optim/kinds';
-import { networkBackward, networkCorrect, networkForward, networkLoss, outputBlock, type Memory } from './js/network';
+import { networkBackward, networkCount, networkForward, networkLoss, outputBlock, type Memory } from './js/network';
 import { optimizerStep } from './js/optimizer';
 
 function firstNonFinite(a: ArrayLike<number>): number {
@@ -78,9 +78,11 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
       net.grads.fill(0);
       networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
       const loss = networkLoss(net, prepared.targets, batch.count, true);
-      const at = STATS_HEADER + i * BATCH_STATS;
-      stats[at + BATCH_LOSS] = loss;
-      stats[at + BATCH_CORRECT] = networkCorrect(net, prepared.targets, batch.count);
+      const at = STATS_HEADER + i * net.layout.batchStats;
+      const slots = stats.subarray(at, at + net.layout.batchStats);
+      slots.fill(0);
+      slots[BATCH_LOSS] = loss;
+      networkCount(net, slots, prepared.targets, batch.count);
       if (!Number.isFinite(loss)) return end(JOB_NON_FINITE_LOSS, i);
       networkBackward(net, batch);
       if (firstNonFinite(net.grads) >= 0) return end(JOB_NON_FINITE_GRADIENT, i);
@@ -168,19 +170,21 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
       await new Promise((resolve) => setImmediate(resolve));
       return this.evaluate(x, y);
     },
-    evaluate(x: Float32Array, y: TargetArray) {
+    evaluate(x: Float32Array, y: TargetArray): Float64Array {
       const samples = x.length / net.layout.inputSize;
+      const totals = new Float64Array(net.layout.batchStats);
       let loss = 0;
-      let correct = 0;
       for (let start = 0; start < samples; start += capacity()) {
         const batch = { x, rows: null, start, count: Math.min(capacity(), samples - start), step: -1 };
         const prepared = batchTargets(y, labelsFor(batch.count), batch, net.layout.outputs);
         if (!('targets' in prepared)) throw badLabel(prepared.value);
         networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
         loss += networkLoss(net, prepared.targets, batch.count, false) * batch.count;
-        correct += networkCorrect(net, prepared.targets, batch.count);
+        networkCount(net, totals, prepared.targets, batch.count);
       }
-      return { loss: loss / samples, correct };
+      totals[BATCH_LOSS] = loss / samples;
+      totals[BATCH_GRAD_NORM] = NaN;
+      return totals;
     },
     firstNonFinite,
   };

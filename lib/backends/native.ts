@@ -2,7 +2,7 @@
 // every operation one call into it. Native errors come back as the library's typed errors.
 import type { Backend, BatchRef, OptimizerRef } from '../backend';
 import { fromNative, InvalidArgumentError } from '../errors';
-import { BATCH_CORRECT, BATCH_LOSS, JOB_BAD_LABEL, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor, type TrainRun } from '../job';
+import { JOB_BAD_LABEL, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor, type TrainRun } from '../job';
 import type { Layout } from '../layout';
 import { loadNative, type NativeModel, type TargetArray } from '../native';
 
@@ -70,12 +70,13 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
     predict(x: Float32Array, out: Float32Array): void {
       typed(() => model.predict(x, out));
     },
-    evaluate(x: Float32Array, y: TargetArray) {
-      const [loss, correct] = typed(() => model.evaluate(x, y));
-      return { loss, correct };
+    evaluate(x: Float32Array, y: TargetArray): Float64Array {
+      const totals = new Float64Array(layout.batchStats);
+      typed(() => model.evaluate(x, y, totals));
+      return totals;
     },
-    async evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number) {
-      const stats = statsFor(1);
+    async evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number): Promise<Float64Array> {
+      const stats = statsFor(1, layout.batchStats);
       const job = typed(() => model.evaluateAsync(x, y, stats, batchSize));
       running = true;
       try {
@@ -86,7 +87,7 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
       if (stats[STATS_STATUS] === JOB_BAD_LABEL) {
         throw new InvalidArgumentError(`Expected class labels in [0, ${layout.outputs - 1}] for y but received ${stats[STATS_VALUE]} at sample ${stats[STATS_SAMPLE]}`);
       }
-      return { loss: stats[STATS_HEADER + BATCH_LOSS] as number, correct: stats[STATS_HEADER + BATCH_CORRECT] as number };
+      return stats.subarray(STATS_HEADER);
     },
     firstNonFinite(a: Float32Array): number {
       return typed(() => addon.firstNonFinite(a));

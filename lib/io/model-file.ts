@@ -6,6 +6,7 @@
 // tensor `optimizer.<name>`). __metadata__ holds, as JSON strings, everything needed to build
 // the same model again: format version, architecture, loss, optimizer, its step count, and the
 // shuffling generator's state (so training resumes exactly).
+import { metricFromConfig, type MetricConfig } from '../metrics/metrics';
 import { ModelFormatError } from '../errors';
 import { ACTIVATIONS, LOSSES, type ActivationName, type LossName } from '../layout';
 import { OPTIMIZER_TYPES } from '../optim/registry';
@@ -33,6 +34,8 @@ export interface OptimizerRecord {
 export interface ModelRecord {
   readonly architecture: Architecture;
   readonly loss?: LossName;
+  /** compile's metrics (a file without them compiles with the loss's defaults). */
+  readonly metrics?: readonly MetricConfig[];
   readonly optimizer?: OptimizerRecord;
   /** Present when the file holds the optimizer's state: the steps it had taken. */
   readonly optimizerStep?: number;
@@ -104,6 +107,7 @@ export function encodeModel(
     torch_module: torchModule(record.architecture),
   };
   if (record.loss !== undefined) metadata.loss = record.loss;
+  if (record.metrics !== undefined) metadata.metrics = JSON.stringify(record.metrics);
   if (record.optimizer !== undefined) metadata.optimizer = JSON.stringify(record.optimizer);
   if (record.optimizerStep !== undefined) metadata.optimizer_step = String(record.optimizerStep);
   if (record.randomState !== undefined) metadata.random_state = String(record.randomState);
@@ -155,6 +159,16 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
   if (metadata.loss !== undefined) {
     if (!(LOSSES as readonly string[]).includes(metadata.loss)) bad('loss');
     record.loss = metadata.loss as LossName;
+  }
+  if (metadata.metrics !== undefined) {
+    const list = parseJson(source, 'metrics', metadata.metrics);
+    if (!Array.isArray(list) || record.loss === undefined) bad('metrics');
+    try {
+      (list as unknown[]).forEach(metricFromConfig); // checked here; the model builds them again at compile
+    } catch {
+      bad('metrics');
+    }
+    record.metrics = list as MetricConfig[];
   }
   if (metadata.optimizer !== undefined) {
     const o = parseJson(source, 'optimizer', metadata.optimizer) as Partial<OptimizerRecord> | null;

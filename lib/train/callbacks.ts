@@ -4,7 +4,9 @@ import { invalid, plainObject, readArray, readOptions } from '../validate';
 
 export interface BatchLogs {
   loss: number;
-  /** For cross-entropy losses. */
+  /** Each compiled metric by name (accuracy, top5Accuracy, mae, macroF1, …), over the batch. */
+  [metric: string]: number | undefined;
+  /** With the default metrics of the cross-entropy losses. */
   accuracy?: number;
   /** Rows in the batch (the last batch of an epoch may be shorter). */
   size: number;
@@ -15,13 +17,18 @@ export interface BatchLogs {
 export interface EpochLogs {
   /** Mean training loss of the epoch, each batch weighted by its rows. */
   loss: number;
-  /** Training accuracy of the epoch, for cross-entropy losses. */
+  /**
+   * Each compiled metric over the epoch's training batches (its counts summed over the epoch,
+   * so precision is the epoch's precision, not a mean of batch values), and on the validation
+   * data as val<Metric> (valAccuracy, valMacroF1, …).
+   */
+  [metric: string]: number | undefined;
+  /** With the default metrics of the cross-entropy losses. */
   accuracy?: number;
   /** The optimizer's learning rate at the end of the epoch. */
   lr?: number;
   /** Loss on the validation data after the epoch. */
   valLoss?: number;
-  /** Accuracy on the validation data, for cross-entropy losses. */
   valAccuracy?: number;
 }
 
@@ -30,7 +37,8 @@ export interface History {
   epoch: number[];
   /** Mean training loss of each epoch (each batch weighted by its rows). */
   loss: number[];
-  /** Training accuracy of each epoch, for cross-entropy losses. */
+  /** Every other key of the epoch logs, one value per epoch: each metric, lr, valLoss, val<Metric>. */
+  [key: string]: number[] | undefined;
   accuracy?: number[];
   /** The learning rate at the end of each epoch. */
   lr: number[];

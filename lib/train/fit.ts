@@ -5,7 +5,7 @@ import type { Backend } from '../backend';
 import type { BatchLogs, CallbackModel, Callbacks, EpochLogs, History } from './callbacks';
 import { AbortError, InvalidArgumentError, NonFiniteLossError, type BlastrainError } from '../errors';
 import {
-  BATCH_CORRECT, BATCH_GRAD_NORM, BATCH_LOSS, BATCH_STATS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
+  BATCH_COUNTERS, BATCH_GRAD_NORM, BATCH_LOSS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
   STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
 } from '../job';
 import type { TargetArray } from '../native';
@@ -13,6 +13,8 @@ import type { Optimizer } from '../optim/optimizer';
 import type { Progress } from './progress';
 import type { Random } from '../random';
 import type { LRSchedule } from './schedules';
+import type { Layout } from '../layout';
+import { validationKey } from '../metrics/metrics';
 
 export interface FitRun {
   backend: Backend;
@@ -22,15 +24,15 @@ export interface FitRun {
   batchSize: number;
   epochs: number;
   shuffle: boolean;
-  /** Values per target row (the model's outputs). */
-  outputs: number;
   optimizer: Optimizer;
   random: Random;
   callbacks: readonly Callbacks[];
   signal: AbortSignal | undefined;
   progress: Progress | undefined;
-  /** Accuracy from a correct-prediction count over `rows` samples, or undefined for mse. */
-  accuracy(correct: number, rows: number): number | undefined;
+  /** Where each batch's stats are (batchStats doubles each). */
+  layout: Layout;
+  /** Each compiled metric's value from one batch's stats (or summed ones) at `at` in slots. */
+  metricValues(slots: Float64Array, at: number): Record<string, number>;
   /** model.stopTraining, read between chunks. */
   stopRequested(): boolean;
   /** Clears the gradients a refused batch left behind. */
@@ -43,13 +45,8 @@ export interface FitRun {
   schedule: LRSchedule | undefined;
   /** Report each batch's gradient norm (before clipping) in the batch logs. */
   gradNorm: boolean;
-  /** Mean loss (and accuracy) on held-out data, after each epoch; undefined without validation data. */
-  validate: (() => Promise<EvaluateLogs>) | undefined;
-}
-
-export interface EvaluateLogs {
-  loss: number;
-  accuracy?: number;
+  /** Mean loss and metrics on held-out data, after each epoch; undefined without validation data. */
+  validate: (() => Promise<Record<string, number>>) | undefined;
 }
 
 /** Sets the optimizer's rate (and momentum, for schedules that cycle it) to the schedule's at `step`. */
@@ -74,10 +71,11 @@ function batchSchedule(schedule: LRSchedule, first: number, count: number): Floa
  * for a batch that was refused (1-based epoch and batch numbers when fit ran it).
  */
 export function trainOutcome(
-  stats: Float64Array, outputs: number, epoch?: number, firstBatch = 0,
+  stats: Float64Array, layout: Layout, epoch?: number, firstBatch = 0,
 ): { completed: number; error: BlastrainError | undefined } {
+  const outputs = layout.outputs;
   const completed = stats[STATS_COMPLETED] as number;
-  const loss = stats[STATS_HEADER + completed * BATCH_STATS + BATCH_LOSS] as number;
+  const loss = stats[STATS_HEADER + completed * layout.batchStats + BATCH_LOSS] as number;
   const batch = epoch === undefined ? undefined : firstBatch + completed + 1;
   switch (stats[STATS_STATUS]) {
     case JOB_NON_FINITE_LOSS:
@@ -126,7 +124,10 @@ export async function runFit(run: FitRun): Promise<History> {
   const { backend, inputs, targets, samples, batchSize, optimizer, callbacks, signal, progress, schedule } = run;
   const batches = Math.ceil(samples / batchSize);
   const order = run.shuffle ? Int32Array.from({ length: samples }, (_, i) => i) : null;
-  const stats = statsFor(batches);
+  const width = run.layout.batchStats;
+  const stats = statsFor(batches, width);
+  /** The epoch's loss (summed over rows) and metric counters, summed over its batches. */
+  const epochSums = new Float64Array(width);
   const control = new Int32Array(1);
   const sizer = new ChunkSizer(backend.chunkMilliseconds);
   const history: History = { epoch: [], loss: [], lr: [] };
@@ -157,8 +158,7 @@ export async function runFit(run: FitRun): Promise<History> {
         for (let i = 0; i < samples; i++) order[i] = i;
         run.random.shuffle(order);
       }
-      let lossSum = 0;
-      let correct = 0;
+      epochSums.fill(0);
       let rowsSeen = 0;
       for (let done = 0; done < batches && !run.stopRequested(); ) {
         checkAborted();
@@ -171,7 +171,7 @@ export async function runFit(run: FitRun): Promise<History> {
           schedule: perBatch, gradNorm: run.gradNorm,
         };
         await backend.trainAsync(job, stats, control);
-        const { completed, error } = trainOutcome(stats, run.outputs, epoch + 1, done);
+        const { completed, error } = trainOutcome(stats, run.layout, epoch + 1, done);
         sizer.record(completed, performance.now() - started);
         optimizer.advance(completed);
         if (perBatch !== null) {
@@ -180,14 +180,12 @@ export async function runFit(run: FitRun): Promise<History> {
         }
         for (let i = 0; i < completed; i++) {
           const rows = Math.min(batchSize, samples - (done + i) * batchSize);
-          const at = STATS_HEADER + i * BATCH_STATS;
-          lossSum += (stats[at + BATCH_LOSS] as number) * rows;
-          correct += stats[at + BATCH_CORRECT] as number;
+          const at = STATS_HEADER + i * width;
+          epochSums[BATCH_LOSS]! += (stats[at + BATCH_LOSS] as number) * rows;
+          for (let s = BATCH_COUNTERS; s < width; s++) epochSums[s]! += stats[at + s] as number;
           rowsSeen += rows;
           if (batchListeners.length > 0) {
-            const logs: BatchLogs = { loss: stats[at + BATCH_LOSS] as number, size: rows };
-            const accuracy = run.accuracy(stats[at + BATCH_CORRECT] as number, rows);
-            if (accuracy !== undefined) logs.accuracy = accuracy;
+            const logs: BatchLogs = { loss: stats[at + BATCH_LOSS] as number, size: rows, ...run.metricValues(stats, at) };
             if (run.gradNorm) logs.gradNorm = stats[at + BATCH_GRAD_NORM] as number;
             await each(batchListeners, (c) => c.onBatchEnd?.(done + i, logs));
           }
@@ -198,16 +196,14 @@ export async function runFit(run: FitRun): Promise<History> {
           throw error;
         }
         if (completed < count) checkAborted(); // stopped early: by the signal or by stopTraining
-        progress?.batchesDone(epoch, done, epochLogs(run, lossSum, correct, rowsSeen));
+        progress?.batchesDone(epoch, done, epochLogs(run, epochSums, rowsSeen));
       }
       if (rowsSeen === 0) break; // stopTraining was set before this epoch ran a batch
-      const logs = epochLogs(run, lossSum, correct, rowsSeen);
+      const logs = epochLogs(run, epochSums, rowsSeen);
       logs.lr = optimizer.lr;
       if (schedule?.interval === 'epoch') schedule.step++;
       if (run.validate !== undefined) {
-        const validation = await run.validate();
-        logs.valLoss = validation.loss;
-        if (validation.accuracy !== undefined) logs.valAccuracy = validation.accuracy;
+        for (const [key, value] of Object.entries(await run.validate())) logs[validationKey(key)] = value;
       }
       recordEpoch(history, epoch, logs);
       progress?.epochEnd(epoch, logs);
@@ -230,9 +226,6 @@ function recordEpoch(history: History, epoch: number, logs: EpochLogs): void {
   }
 }
 
-function epochLogs(run: FitRun, lossSum: number, correct: number, rows: number): EpochLogs {
-  const logs: EpochLogs = { loss: lossSum / rows };
-  const accuracy = run.accuracy(correct, rows);
-  if (accuracy !== undefined) logs.accuracy = accuracy;
-  return logs;
+function epochLogs(run: FitRun, sums: Float64Array, rows: number): EpochLogs {
+  return { loss: (sums[BATCH_LOSS] as number) / rows, ...run.metricValues(sums, 0) };
 }

@@ -38,10 +38,11 @@ export class Progress {
   }
 
   private metrics(logs: EpochLogs): string {
-    const parts = [` - loss ${logs.loss.toFixed(6)}`];
-    if (logs.accuracy !== undefined) parts.push(` - accuracy ${logs.accuracy.toFixed(4)}`);
-    if (logs.valLoss !== undefined) parts.push(` - valLoss ${logs.valLoss.toFixed(6)}`);
-    if (logs.valAccuracy !== undefined) parts.push(` - valAccuracy ${logs.valAccuracy.toFixed(4)}`);
-    return parts.join('');
+    // Losses and errors to 6 decimals, ratios (accuracy, precision, …) to 4; lr is not shown.
+    const decimals = (key: string) => (/loss|^(val)?(mae|mse|rmse)$/i.test(key) ? 6 : 4);
+    return Object.entries(logs)
+      .filter(([key, value]) => key !== 'lr' && value !== undefined)
+      .map(([key, value]) => ` - ${key} ${(value as number).toFixed(decimals(key))}`)
+      .join('');
   }
 }

@@ -3,8 +3,11 @@
 // Float32Array and Float64Array so the gradient checks can run them in double precision.
 import {
   ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH,
-  LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY,
+  LOSS_MSE, type CounterPlan,
 } from '../../layout';
+import {
+  COUNTER_ABS_ERROR, COUNTER_ACCURACY, COUNTER_CONFUSION, COUNTER_SQUARED_ERROR, COUNTER_TOP_K, CONFUSION_BINARY, countersPerRow,
+} from '../../metrics/counters';
 import type { TargetArray } from '../../native';
 
 export type Floats = Float32Array | Float64Array;
@@ -202,20 +205,76 @@ function argmax(v: Floats | TargetArray, offset: number, K: number): number {
   return best;
 }
 
-export function countCorrect(out: Floats, t: Targets, B: number, K: number, loss: number, threshold: number): number {
-  let correct = 0;
-  for (let b = 0; b < B; b++) {
-    const sample = targetSample(t, b);
-    if (loss === LOSS_CATEGORICAL_CROSSENTROPY) {
-      const truth = isDense(t.data) ? argmax(t.data, sample * K, K) : (t.data[sample] as number);
-      if (argmax(out, b * K, K) === truth) correct++;
-    } else if (loss === LOSS_BINARY_CROSSENTROPY) {
-      for (let k = 0; k < K; k++) {
-        if ((out[b * K + k] as number) > threshold === (t.data[sample * K + k] as number) > 0.5) correct++;
+function trueClass(t: Targets, b: number, K: number): number {
+  const sample = targetSample(t, b);
+  return isDense(t.data) ? argmax(t.data, sample * K, K) : (t.data[sample] as number);
+}
+
+function targetAt(t: Targets, b: number, k: number, K: number): number {
+  const sample = targetSample(t, b);
+  return isDense(t.data) ? (t.data[sample * K + k] as number) : Number(t.data[sample] === k);
+}
+
+function addConfusion(s: Float64Array, at: number, predicted: boolean, truth: boolean): void {
+  if (predicted && truth) s[at]! += 1;
+  if (predicted && !truth) s[at + 1]! += 1;
+  if (!predicted && truth) s[at + 2]! += 1;
+}
+
+// Twin of counters_accumulate (native/metrics.cpp): adds the batch's counts to slots.
+export function countersAccumulate(
+  slots: Float64Array, counters: readonly CounterPlan[], scores: Floats, probs: Floats, t: Targets, B: number, K: number, loss: number,
+): void {
+  const perRow = countersPerRow(loss, K);
+  const threshold = loss === LOSS_MSE ? 0.5 : 0;
+  for (const c of counters) {
+    const o = c.offset;
+    for (let b = 0; b < B; b++) {
+      const z = b * K;
+      switch (c.kind) {
+        case COUNTER_ACCURACY:
+          if (perRow) {
+            if (argmax(scores, z, K) === trueClass(t, b, K)) slots[o]! += 1;
+            slots[o + 1]! += 1;
+          } else {
+            for (let k = 0; k < K; k++) if ((scores[z + k] as number) > threshold === targetAt(t, b, k, K) > 0.5) slots[o]! += 1;
+            slots[o + 1]! += K;
+          }
+          break;
+        case COUNTER_TOP_K: {
+          const truth = scores[z + trueClass(t, b, K)] as number;
+          let above = 0;
+          for (let k = 0; k < K; k++) if ((scores[z + k] as number) > truth) above++;
+          if (above < c.param) slots[o]! += 1;
+          slots[o + 1]! += 1;
+          break;
+        }
+        case COUNTER_ABS_ERROR:
+        case COUNTER_SQUARED_ERROR:
+          for (let k = 0; k < K; k++) {
+            const e = (probs[z + k] as number) - targetAt(t, b, k, K);
+            slots[o]! += c.kind === COUNTER_ABS_ERROR ? Math.abs(e) : e * e;
+          }
+          slots[o + 1]! += K;
+          break;
+        case COUNTER_CONFUSION:
+          if (perRow) {
+            const [predicted, truth] = [argmax(scores, z, K), trueClass(t, b, K)];
+            if (c.param === CONFUSION_BINARY) addConfusion(slots, o, predicted === 1, truth === 1);
+            else if (predicted === truth) slots[o + 3 * predicted]! += 1;
+            else {
+              slots[o + 3 * predicted + 1]! += 1;
+              slots[o + 3 * truth + 2]! += 1;
+            }
+          } else {
+            for (let k = 0; k < K; k++) {
+              addConfusion(slots, c.param === CONFUSION_BINARY ? o : o + 3 * k, (scores[z + k] as number) > threshold, targetAt(t, b, k, K) > 0.5);
+            }
+          }
+          break;
       }
     }
   }
-  return correct;
 }
 
 export interface SgdOptions {

@@ -1,9 +1,10 @@
 // Plain-TypeScript twin of native/network.cpp: the same loop over the same layout.
 import type { Layout } from '../../layout';
 import {
-  activationBackward, activationForward, countCorrect, denseBackward, denseForward, dropoutForward, mseLoss,
+  activationBackward, activationForward, countersAccumulate, denseBackward, denseForward, dropoutForward, mseLoss,
   sigmoidBceLoss, softmaxCrossentropyLoss, type Floats, type Targets,
 } from './kernels';
+import { COUNTER_ABS_ERROR, COUNTER_SQUARED_ERROR } from '../../metrics/counters';
 import { LAYER_DROPOUT, LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY } from '../../layout';
 
 export interface Memory {
@@ -123,8 +124,18 @@ export function networkBackward(net: Memory, batch: Batch): void {
   }
 }
 
-export function networkCorrect(net: Memory, targets: Targets, B: number): number {
+// Twin of network_count (native/network.cpp).
+export function networkCount(net: Memory, slots: Float64Array, targets: Targets, B: number): void {
   const { layout } = net;
-  if (!layout.fusedOutput) return 0;
-  return countCorrect(act(net, layout.layers - 1, B), targets, B, layout.outputs, layout.loss, 0);
+  const { counters } = layout.plan;
+  if (counters.length === 0) return;
+  const K = layout.outputs;
+  const L = layout.layers;
+  const output = outputBlock(net, B);
+  const scores = layout.fusedOutput ? act(net, L - 1, B) : output;
+  if (layout.fusedOutput && counters.some((c) => c.kind === COUNTER_ABS_ERROR || c.kind === COUNTER_SQUARED_ERROR)) {
+    output.set(scores.subarray(0, B * K));
+    activationForward(output, B, K, layout.actOf(L - 1), layout.alphaOf(L - 1));
+  }
+  countersAccumulate(slots, counters, scores, output, targets, B, K, layout.loss);
 }
