@@ -136,6 +136,38 @@ async function callOverhead(config, data) {
   };
 }
 
+/**
+ * What a per-batch schedule and gradient clipping cost inside fit: the plain and the scheduled
+ * trainer (same model, all cores) alternate in rounds of about RUN_SECONDS each after a few
+ * seconds of warm-up, so drifts of this shared machine hit both alike; the ratio of each
+ * adjacent pair is a sample, and the median of those is reported.
+ */
+async function scheduleCost(config, data, threads) {
+  const [plain, scheduled] = await Promise.all([blastrain({ threads }), blastrain({ threads, scheduled: true })].map((s) => s.create(config, data)));
+  const stepSeconds = await timeIt(() => plain.train(1));
+  const steps = Math.max(1, Math.round(RUN_SECONDS / Math.max(stepSeconds, 1e-6)));
+  const round = async (trainer) => {
+    const seconds = await timeIt(async () => {
+      for (let left = steps; left > 0; left -= config.batches) await trainer.train(Math.min(left, config.batches));
+    });
+    return (steps * config.batch) / seconds;
+  };
+  for (const started = now(); now() - started < (quick ? 0.5 : 3); ) {
+    await round(plain);
+    await round(scheduled);
+  }
+  const ratios = [];
+  for (let r = 0; r < (quick ? 5 : 41); r++) {
+    // Alternate which goes first, so neither always runs right after the other.
+    let base;
+    let withSchedule;
+    if (r % 2 === 0) [base, withSchedule] = [await round(plain), await round(scheduled)];
+    else [withSchedule, base] = [await round(scheduled), await round(plain)];
+    ratios.push(withSchedule / base);
+  }
+  return { config: config.name, threads, stepsPerRound: steps, ratios: ratios.map((r) => Math.round(r * 1000) / 1000), medianRatio: median(ratios) };
+}
+
 /** RSS after each round of 2,000 steps of the small config, through fit and then trainStep: flat means no leak. */
 async function memoryGrowth(config, data) {
   const model = benchModel(config);
@@ -206,6 +238,11 @@ for (const config of configs) {
   }
 }
 
+const costs = [];
+for (const config of configs.filter((c) => c.name === 'small' || c.name === 'medium')) {
+  for (const threads of [1, cores]) costs.push(await scheduleCost(config, makeData(config), threads));
+}
+
 const tiny = CONFIGS[0];
 const overhead = await callOverhead(tiny, makeData(tiny));
 const memory = await memoryGrowth(CONFIGS[1], makeData(CONFIGS[1]));
@@ -222,6 +259,9 @@ const rows = systems.map((s) => [s.name, ...configs.map((c) => {
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 for (const row of [header, ...rows]) console.log('  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
 console.log(`\nFLOPs per step = Σ 2·M·N·K over the step's GEMMs: forward, weight gradient, and input gradient of every layer but the first (${dense(tiny).length} layers for tiny); element-wise work not counted.`);
+for (const c of costs) {
+  console.log(`per-batch OneCycleLR + clipNorm on ${c.config}, ${c.threads} thread${c.threads > 1 ? 's' : ''}: ${(100 * c.medianRatio).toFixed(1)}% of plain SGD's samples/s (median of ${c.ratios.length} interleaved pairs; range ${(100 * Math.min(...c.ratios)).toFixed(0)}–${(100 * Math.max(...c.ratios)).toFixed(0)}%)`);
+}
 console.log(`trainStep on tiny: ${overhead.trainStepMicroseconds.toFixed(2)} µs per call (one batch of 16, all checks included); inside fit: ${overhead.fitBatchMicroseconds.toFixed(2)} µs per batch`);
 console.log(`a whole fit call on one tiny batch (checks + one thread-pool round trip): ${overhead.oneBatchFitMicroseconds.toFixed(0)} µs, ${(overhead.oneBatchFitMicroseconds / 500).toFixed(2)}% of a 50 ms chunk of a long fit`);
 console.log(`RSS (MiB) from ${memory.startRssMiB} after each ${memory.stepsPerRound.toLocaleString('en-US')} small steps: fit ${memory.fitRssMiB.join(', ')}; trainStep ${memory.trainStepRssMiB.join(', ')}`);
@@ -232,7 +272,7 @@ for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name
 
 const out = path.join(here, 'results');
 mkdirSync(out, { recursive: true });
-const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, overhead, memory, eventLoopDelay: delay };
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, overhead, memory, eventLoopDelay: delay };
 writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
 writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
 console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'benchmark.json'))} and ${path.relative(process.cwd(), path.join(out, 'speedup.svg'))}`);

@@ -14,7 +14,7 @@ void adam_step(float* params, float* exp_avg, float* exp_avg_sq, float* max_exp_
   float l2 = o.decoupled ? 0.0f : o.weight_decay;
   for (int i = 0; i < n; i++) {
     float p = params[i] * decay;
-    float g = grads[i] + l2 * params[i];
+    float g = o.grad_scale * grads[i] + l2 * params[i];
     float m = exp_avg[i] = o.beta1 * exp_avg[i] + (1.0f - o.beta1) * g;
     float v = exp_avg_sq[i] = o.beta2 * exp_avg_sq[i] + (1.0f - o.beta2) * g * g;
     if (o.amsgrad) v = max_exp_avg_sq[i] = max_exp_avg_sq[i] > v ? max_exp_avg_sq[i] : v;

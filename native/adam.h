@@ -1,7 +1,8 @@
 // Adam and AdamW with PyTorch's semantics (torch.optim.Adam / torch.optim.AdamW documentation),
 // for step t = 1, 2, …:
-//   Adam:  g ← ∇ + λ·θ                      (L2 weight decay added to the gradient)
-//   AdamW: θ ← θ·(1 − γ·λ)                  (decoupled weight decay), g ← ∇
+//   Adam:  g ← c·∇ + λ·θ                    (L2 weight decay added to the gradient)
+//   AdamW: θ ← θ·(1 − γ·λ)                  (decoupled weight decay), g ← c·∇
+// c is the clip-by-norm factor (1 when not clipping).
 //   m ← β₁·m + (1 − β₁)·g
 //   v ← β₂·v + (1 − β₂)·g²
 //   v_max ← max(v_max, v)                   (amsgrad only; then v_max replaces v below)
@@ -17,6 +18,7 @@ struct AdamOptions {
   float weight_decay;
   bool amsgrad;
   bool decoupled;  // AdamW
+  float grad_scale;  // c
 };
 
 // params:  (n,) updated in place

@@ -179,20 +179,27 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
                                 double* stats, const int* stop, const int* teardown) {
   long n_params = net.param_count;
   JobResult result{JOB_DONE, 0, 0, 0};
+  // The clip factor of the last applied batch, which its update folded in: grads are rescaled
+  // in place once, when the run ends, so that they read as clipped afterwards (as in PyTorch).
+  float pending_scale = 1.0f;
+  auto end = [&](int status) {
+    if (pending_scale != 1.0f) clip_scale(grads, (int)n_params, pending_scale);
+    opt.grad_scale = 1.0f;
+    result.status = status;
+    return result;
+  };
   for (int i = 0; i < run.n_batches; i++, result.completed = i) {
-    if (stop_requested(stop) || stop_requested(teardown)) {
-      result.status = JOB_STOPPED;
-      return result;
-    }
+    if (stop_requested(stop) || stop_requested(teardown)) return end(JOB_STOPPED);
     long start = (run.first_batch + i) * run.batch_size;
     int B = (int)(run.n_samples - start < run.batch_size ? run.n_samples - start : run.batch_size);
     long row_start = run.rows != nullptr ? start - run.rows_base : start;
     Batch batch{run.x, run.rows, row_start, B, opt.step};
     BatchTargets targets;
     if (!network_batch_targets(&targets, &result, net, run.targets, labels, run.rows, row_start, B))
-      return result;
+      return end(JOB_BAD_LABEL);
 
     std::memset(grads, 0, sizeof(float) * n_params);
+    pending_scale = 1.0f;
     network_forward(net, net.fused_output() ? nullptr : ws + net.output_offset(B), params, ws,
                     batch);
     double loss = network_loss(net, ws, targets, B, true);
@@ -200,20 +207,14 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
     std::memset(s, 0, sizeof(double) * net.batch_stats);
     s[STAT_LOSS] = loss;
     network_count(net, s, ws, targets, B);
-    if (!std::isfinite(loss)) {
-      result.status = JOB_NON_FINITE_LOSS;
-      return result;
-    }
+    if (!std::isfinite(loss)) return end(JOB_NON_FINITE_LOSS);
     network_backward(net, grads, params, ws, batch);
     // float32 can overflow where the double loss does not (inputs of 1e20 under mse): such a
     // gradient would leave non-finite weights behind, so its batch is refused like a NaN loss.
-    if (!all_finite(grads, n_params)) {
-      result.status = JOB_NON_FINITE_GRADIENT;
-      return result;
-    }
+    if (!all_finite(grads, n_params)) return end(JOB_NON_FINITE_GRADIENT);
     double* h = opt.hyper;
     if (h[HYPER_CLIP_NORM] > 0 || h[HYPER_CLIP_VALUE] > 0 || run.grad_norm)
-      s[STAT_GRAD_NORM] = clip_gradients(grads, (int)n_params, h[HYPER_CLIP_NORM], h[HYPER_CLIP_VALUE]);
+      s[STAT_GRAD_NORM] = clip_gradients(grads, (int)n_params, h[HYPER_CLIP_NORM], h[HYPER_CLIP_VALUE], &pending_scale);
     else
       s[STAT_GRAD_NORM] = NAN;
     if (run.schedule != nullptr) {
@@ -221,9 +222,10 @@ JobResult network_train_batches(const Network& net, float* params, float* grads,
       double momentum = run.schedule[2L * i + 1];
       if (!std::isnan(momentum)) h[optimizer_momentum_slot(opt.kind)] = momentum;
     }
+    opt.grad_scale = pending_scale;
     optimizer_step(params, grads, (int)n_params, opt);
   }
-  return result;
+  return end(JOB_DONE);
 }
 
 void network_predict(const Network& net, float* out, const float* params, float* ws,

@@ -24,6 +24,9 @@ struct Optimizer {
   double* hyper;        // (optimizer_hyper_count(kind),) the job's own copy; schedules rewrite it
   float* state;         // (optimizer_state_count(kind) · n,) the buffers, one after another
   long step;            // steps already taken; the next update is step + 1
+  // The update reads the gradient as grad_scale·grads: clipping by norm hands its factor over
+  // here instead of rescaling grads in a pass of its own (network_train_batches).
+  float grad_scale = 1.0f;
 };
 
 int optimizer_hyper_count(int kind);

@@ -1,5 +1,5 @@
 // RMSprop with PyTorch's semantics (torch.optim.RMSprop documentation; PyTorch calls ρ alpha):
-//   g ← ∇ + λ·θ
+//   g ← c·∇ + λ·θ                       (c: the clip-by-norm factor, 1 when not clipping)
 //   s ← ρ·s + (1 − ρ)·g²
 //   centered: a ← ρ·a + (1 − ρ)·g,  d ← √(s − a²) + ε;  otherwise d ← √s + ε
 //   momentum μ > 0: b ← μ·b + g / d,  θ ← θ − γ·b;      otherwise θ ← θ − γ·g / d
@@ -12,6 +12,7 @@ struct RmspropOptions {
   float weight_decay;
   float momentum;
   bool centered;
+  float grad_scale;  // c
 };
 
 // params:     (n,) updated in place

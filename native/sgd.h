@@ -1,6 +1,7 @@
 // Stochastic gradient descent over the whole flat parameter vector, with PyTorch's semantics
 // (torch.optim.SGD documentation):
-//   g ← ∇ + λ·θ                       (weight decay: L2 added to the gradient)
+//   g ← c·∇ + λ·θ                     (c: the clip-by-norm factor, 1 when not clipping;
+//                                      weight decay: L2 added to the gradient)
 //   b ← g                             on the first step
 //   b ← μ·b + (1 − τ)·g               afterwards          (momentum μ, dampening τ)
 //   g ← g + μ·b  if nesterov, else b                      (only when μ ≠ 0)
@@ -13,6 +14,7 @@ struct SgdOptions {
   float dampening;
   float weight_decay;
   bool nesterov;
+  float grad_scale;  // c: the gradient is read as c·grads (folded into the BLAS coefficients)
 };
 
 // params:   (n,) updated in place

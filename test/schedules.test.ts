@@ -99,3 +99,49 @@ test('a schedule continues across fit calls exactly as one fit', async () => {
   };
   expect(await run([3, 5])).toEqual(await run([8]));
 });
+
+// Native code folds the clip-by-norm factor into the update and rescales the gradient buffer
+// once when a run ends: grads must still read as clip_grad_norm_ (then clip_grad_value_) left
+// them, after trainStep and after a multi-batch fit, on both backends.
+describe.each(['native', 'js'] as const)('%s backend: grads after a clipped step', (backend) => {
+  const x = Float32Array.from({ length: 8 * 3 }, (_, i) => Math.sin(i));
+  const labels = Int32Array.from({ length: 8 }, (_, i) => i % 2);
+  const build = (optimizer: Optimizer) => {
+    const m = new Sequential({ inputSize: 3, layers: [new Dense(5, { activation: 'tanh' }), new Dense(2, { activation: 'softmax' })], seed: 9, backend });
+    m.compile({ loss: 'categoricalCrossentropy', optimizer });
+    return m;
+  };
+  /** The unclipped gradient of the last batch (rows 4..8 at the same weights). */
+  const rawGradient = (params: Float32Array, rows: [number, number]) => {
+    const m = build(new SGD({ lr: 0 }));
+    m.params.set(params);
+    m.forward(x.subarray(rows[0] * 3, rows[1] * 3));
+    m.backward(labels.subarray(rows[0], rows[1]));
+    return Float64Array.from(m.grads);
+  };
+  const norm = (g: ArrayLike<number>) => Math.sqrt(Array.from(g).reduce((a, v) => a + v * v, 0));
+
+  test.each([
+    ['clipNorm', { clipNorm: 0.05 }],
+    ['clipNorm and clipValue', { clipNorm: 0.05, clipValue: 0.01 }],
+  ] as const)('%s: trainStep and fit leave the clipped gradient in grads', async (_, clip) => {
+    const m = build(new SGD({ lr: 0.1, momentum: 0.9, ...clip }));
+    const before = m.params.slice();
+    m.trainStep(x, labels);
+    const raw = rawGradient(before, [0, 8]);
+    expect(norm(raw)).toBeGreaterThan(0.05); // the clip is active
+    const expected = raw.map((g) => Math.min(Math.max((g * 0.05) / (norm(raw) + 1e-6), -(clip.clipValue ?? Infinity)), clip.clipValue ?? Infinity));
+    // float32 gradients and factor: a few ulps of the largest component.
+    expectClose(m.grads, expected, 1e-5, 1e-9, 'grads after trainStep');
+
+    // fit over two batches: its grads are the second batch's, taken at the weights the first
+    // left, which a twin reaches with one trainStep on the first batch.
+    const fitted = build(new SGD({ lr: 0.1, momentum: 0.9, ...clip }));
+    await fitted.fit(x, labels, { batchSize: 4, shuffle: false });
+    const twin = build(new SGD({ lr: 0.1, momentum: 0.9, ...clip }));
+    twin.trainStep(x.subarray(0, 12), labels.subarray(0, 4));
+    const last = rawGradient(twin.params, [4, 8]);
+    const c = Math.min(1, 0.05 / (norm(last) + 1e-6));
+    expectClose(fitted.grads, last.map((g) => Math.min(Math.max(g * c, -(clip.clipValue ?? Infinity)), clip.clipValue ?? Infinity)), 1e-5, 1e-9, 'grads after fit');
+  });
+});
