@@ -25,7 +25,7 @@ export { readTensors, writeTensors } from './io/tensors-file';
 export type { Tensor } from './io/tensors-file';
 export type { DenseOptions, Layer } from './layers';
 export { Optimizer } from './optim/optimizer';
-export type { HyperSpec, OptimizerStateDict } from './optim/optimizer';
+export type { ClipOptions, HyperSpec, OptimizerStateDict } from './optim/optimizer';
 export { SGD } from './optim/sgd';
 export type { SGDOptions } from './optim/sgd';
 export { Adam, AdamW } from './optim/adam';
@@ -41,9 +41,9 @@ export {
   FileError, ModelFormatError, NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
 } from './errors';
 
-/** The BLAS the native backend runs on, and the addon file that was loaded. */
-export function blasInfo(): BlasInfo & { binary: string } {
-  return { ...loadNative().blasInfo(), binary: nativeBinaryPath() };
+/** The BLAS the native backend runs on, the CPU architecture, and the addon file that was loaded. */
+export function blasInfo(): BlasInfo & { arch: string; binary: string } {
+  return { ...loadNative().blasInfo(), arch: process.arch, binary: nativeBinaryPath() };
 }
 
 /** Threads OpenBLAS uses per call (default: the machine's cores), 1 to 1024. */

@@ -41,6 +41,8 @@ const TESTS = [
 const ONE_PAST = 'writes one float past its block, into the next block of the same workspace, which is written before it is read (a memory error no result shows, inside one allocation so ASan cannot see it either; only a canary between blocks would)';
 const TIE = 'differs only at an exact tie, where both branches give the same value';
 const EQUIVALENT = [
+  { file: 'sgd.cpp', line: 'if (c != 1.0f) cblas_sscal(n, c, momentum, 1);', to: '0.0f', why: 'then it also scales by c = 1, which is exact' },
+  { file: 'network.cpp', line: 'if (pending_scale != 1.0f) clip_scale(grads, (int)n_params, pending_scale);', to: '0.0f', why: 'then it also scales by 1, which is exact' },
   { file: 'adam.cpp', line: 'if (o.amsgrad) v = max_exp_avg_sq[i] = max_exp_avg_sq[i] > v ? max_exp_avg_sq[i] : v;', to: '>=', why: 'taking an equal maximum changes nothing' },
   { file: 'activation.cpp', line: 'if (z >= 0.0f) return 1.0f / (1.0f + std::exp(-z));', to: '>', why: 'at z = 0 both branches give 0.5' },
   { file: 'activation.cpp', line: 'if (z >= 0.0f) return 1.0f / (1.0f + std::exp(-z));', to: '1.0f', why: 'both branches are the same logistic function, written two ways for stability; between 0 and 1 either is exact to float32' },

@@ -4,23 +4,14 @@
 // tarball without prebuilds/ (a platform blastrain ships no binary for): the install step must
 // compile the addon from the packaged sources, and it must train.
 // Needs `npm run prebuild` first. Run: node scripts/pack-test.mjs
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { check, run } from './checks.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prebuildDir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-
-function check(condition, message) {
-  if (!condition) {
-    console.error(`pack test FAILED: ${message}`);
-    process.exit(1);
-  }
-  console.log(`ok - ${message}`);
-}
 
 check(existsSync(prebuildDir), `a prebuild exists in ${path.relative(root, prebuildDir)} (run npm run prebuild)`);
 const prebuild = path.join(prebuildDir, readdirSync(prebuildDir).find((f) => f.endsWith('.node')));
@@ -67,7 +58,7 @@ try {
   // The published types, as an ESM and a CommonJS TypeScript user each resolve them.
   const app = path.join(work, 'with-prebuild');
   const use = `const m = new Sequential({ inputSize: 2, layers: [new Dense(1)] });
-    m.compile({ loss: 'mse', optimizer: new AdamW({ lr: 0.01 }) });
+    m.compile({ loss: 'mse', optimizer: new AdamW({ lr: 0.01, clipNorm: 1 }), metrics: ['mae', 'rmse'] });
     const out: Float32Array = m.predict(new Float32Array(2));
     const info: BlasInfo = blasInfo();
     export const used = [out, info];`;

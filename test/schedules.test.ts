@@ -145,3 +145,30 @@ describe.each(['native', 'js'] as const)('%s backend: grads after a clipped step
     expectClose(fitted.grads, last.map((g) => Math.min(Math.max(g * c, -(clip.clipValue ?? Infinity)), clip.clipValue ?? Infinity)), 1e-5, 1e-9, 'grads after fit');
   });
 });
+
+// The factor folded into each optimizer's update (native) against the plain rescale-then-update
+// of the TypeScript backend, with the clip far from inactive (factor ≈ 0.05 / ‖∇‖).
+test.each([
+  ['SGD', () => new SGD({ lr: 0.5, clipNorm: 0.05 })],
+  ['SGD momentum', () => new SGD({ lr: 0.5, momentum: 0.9, clipNorm: 0.05 })],
+  ['SGD nesterov', () => new SGD({ lr: 0.5, momentum: 0.9, nesterov: true, clipNorm: 0.05 })],
+  ['Adam', () => new Adam({ lr: 0.05, clipNorm: 0.05 })],
+  ['RMSprop', () => new RMSprop({ lr: 0.01, momentum: 0.5, clipNorm: 0.05, clipValue: 0.004 })],
+] as const)('%s: a clipped update from the folded factor equals rescaling first (native against js)', (_, optimizer) => {
+  const x = Float32Array.from({ length: 16 * 3 }, (_, i) => Math.sin(i * 1.3) * 2);
+  const labels = Int32Array.from({ length: 16 }, (_, i) => (i * 7) % 3);
+  const models = (['native', 'js'] as const).map((backend) => {
+    const m = new Sequential({ inputSize: 3, layers: [new Dense(6, { activation: 'relu' }), new Dense(3, { activation: 'softmax' })], seed: 4, backend });
+    m.compile({ loss: 'categoricalCrossentropy', optimizer: optimizer() });
+    for (let step = 0; step < 4; step++) m.trainStep(x, labels);
+    return m;
+  });
+  const start = new Sequential({ inputSize: 3, layers: [new Dense(6, { activation: 'relu' }), new Dense(3, { activation: 'softmax' })], seed: 4 });
+  const moved = Math.max(...Array.from(models[0]!.params, (p, i) => Math.abs(p - start.params[i]!)));
+  expect(moved).toBeGreaterThan(1e-3); // the steps did something
+  // float32 round-off of (c·g)·lr against (lr·c)·g over four steps: ~1e-7 relative in the
+  // params; the last gradient, taken at those params, amplifies it (RMSprop's 1/√s) to ~4e-5.
+  // Reading c·g as g/c, or dropping c, is off by the factor itself (here ≪ 0.5).
+  expectClose(models[0]!.params, models[1]!.params, 1e-5, 1e-7, 'params');
+  expectClose(models[0]!.grads, models[1]!.grads, 2e-4, 1e-9, 'grads');
+});

@@ -1,9 +1,9 @@
 // Adam and AdamW, exactly as torch.optim.Adam and torch.optim.AdamW document them
 // (native/adam.h has the update rule). They differ only in how weight decay applies.
 import { ADAM_AMSGRAD, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, ADAM_LR, ADAM_WEIGHT_DECAY, OPT_ADAM, OPT_ADAMW } from './kinds';
-import { Optimizer, type HyperSpec } from './optimizer';
+import { Optimizer, type ClipOptions, type HyperSpec } from './optimizer';
 
-export interface AdamOptions {
+export interface AdamOptions extends ClipOptions {
   /** Learning rate γ ≥ 0. Default 0.001. */
   lr?: number;
   /** Decay of the first-moment average, in [0, 1). Default 0.9. */

@@ -37,6 +37,14 @@ interface Attachment {
   guard: (method: string) => void;
 }
 
+/** Gradient clipping, options of every optimizer (Keras's clipnorm and clipvalue). */
+export interface ClipOptions {
+  /** Rescale the whole gradient to a global L2 norm of at most this (clip_grad_norm_); 0 (default) turns it off. */
+  clipNorm?: number;
+  /** Clamp every gradient component to ±this, after clipNorm (clip_grad_value_); 0 (default) turns it off. */
+  clipValue?: number;
+}
+
 /** Gradient clipping, an option of every optimizer (Keras's clipnorm/clipvalue; 0 turns it off). */
 const CLIP_SPECS: readonly HyperSpec[] = [
   { name: 'clipNorm', slot: HYPER_CLIP_NORM, default: 0 },

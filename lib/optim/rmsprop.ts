@@ -1,9 +1,9 @@
 // RMSprop, exactly as torch.optim.RMSprop documents it (native/rmsprop.h has the update rule);
 // `rho` is PyTorch's `alpha` (Keras's name, which does not clash with leakyRelu's).
 import { OPT_RMSPROP, RMSPROP_CENTERED, RMSPROP_EPS, RMSPROP_LR, RMSPROP_MOMENTUM, RMSPROP_RHO, RMSPROP_WEIGHT_DECAY } from './kinds';
-import { Optimizer, type HyperSpec } from './optimizer';
+import { Optimizer, type ClipOptions, type HyperSpec } from './optimizer';
 
-export interface RMSpropOptions {
+export interface RMSpropOptions extends ClipOptions {
   /** Learning rate γ ≥ 0. Default 0.01 (PyTorch's). */
   lr?: number;
   /** Decay of the squared-gradient average, in [0, 1). Default 0.99. */

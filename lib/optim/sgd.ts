@@ -2,9 +2,9 @@
 // torch.optim.SGD documents them (native/sgd.h has the update rule).
 import { InvalidArgumentError } from '../errors';
 import { OPT_SGD, SGD_DAMPENING, SGD_LR, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY } from './kinds';
-import { Optimizer, type HyperSpec } from './optimizer';
+import { Optimizer, type ClipOptions, type HyperSpec } from './optimizer';
 
-export interface SGDOptions {
+export interface SGDOptions extends ClipOptions {
   /** Learning rate γ ≥ 0. Default 0.001 (PyTorch's). */
   lr?: number;
   /** Momentum factor μ ≥ 0. Default 0. */
