@@ -32,6 +32,15 @@ const rows = [
 ];
 console.log(rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|---|${'---:|'.repeat(configs.length)}` : ''}`).join('\n'));
 
+// What a per-batch schedule and clipping cost (run.mjs scheduleCost), as a second table.
+if (report.scheduleCost?.length) {
+  const percent = (v) => `${(100 * v).toFixed(1)}%`;
+  console.log('\n| per-batch OneCycleLR + clipNorm, ÷ plain SGD | threads | median of interleaved pairs | range |\n|---|---:|---:|---:|');
+  for (const c of report.scheduleCost) {
+    console.log(`| ${c.config} | ${c.threads} | ${percent(c.medianRatio)} (${c.ratios.length} pairs) | ${percent(Math.min(...c.ratios))}–${percent(Math.max(...c.ratios))} |`);
+  }
+}
+
 if (svg) {
   writeFileSync(svg, speedupChart(report.results, configs, systems.map(([key, name]) => ({ key, name })), 'naive-js'));
 }
