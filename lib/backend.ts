@@ -56,6 +56,8 @@ export interface Backend {
   trainAsync(run: TrainRun, stats: Float64Array, control: Int32Array): Promise<void>;
   /** Activated outputs for every row of x, in chunks of the workspace's capacity. */
   predict(x: Float32Array, out: Float32Array): void;
+  /** predict without blocking the event loop, in chunks of batchSize rows (at most the workspace's capacity). */
+  predictAsync(x: Float32Array, out: Float32Array, batchSize: number): Promise<void>;
   /**
    * Mean loss and the metric counters summed over every row of x, laid out as one batch's stats
    * (lib/job.ts: BATCH_LOSS, then the counters at the layout's offsets).

@@ -252,6 +252,28 @@ export class Sequential {
     });
   }
 
+  /**
+   * predict() on the libuv thread pool, in chunks of `batchSize` rows (default 256), so a large
+   * input does not stall the event loop; x and the output are pinned while it runs. The model is
+   * busy meanwhile, as during fit. For a few rows, predict() is faster (no thread-pool round trip).
+   */
+  async predictAsync(x: InputData, options: { batchSize?: number } = {}): Promise<Float32Array> {
+    this.enter('predictAsync');
+    try {
+      const o = readOptions('predictAsync options', options, ['batchSize']);
+      const batchSize = positiveInteger('batchSize', o.batchSize ?? INFERENCE_CHUNK);
+      const inputs = this.inputs(x);
+      requireFixedSize('x', inputs);
+      const samples = inputs.length / this.inputSize;
+      const out = allocateFloats('the predictions', samples * this.outputSize);
+      this.reserve(Math.min(samples, Math.max(this.capacity, batchSize)));
+      await this.ops.predictAsync(inputs, out, Math.min(batchSize, this.capacity));
+      return out;
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
   /** Mean loss and every compiled metric over a data set, without touching gradients. */
   evaluate(x: InputData, y: TargetData): EvaluateResult {
     return this.exclusive('evaluate', () => {

@@ -40,6 +40,8 @@ export interface NativeModel {
     control: Int32Array,
   ): Promise<void>;
   predict(x: Float32Array, out: Float32Array): void;
+  /** predict on the thread pool in chunks of batchSize rows; x and out are pinned until it settles. */
+  predictAsync(x: Float32Array, out: Float32Array, batchSize: number): Promise<void>;
   /** Mean loss and metric counters over every row, into totals (laid out as one batch's stats). */
   evaluate(x: Float32Array, y: TargetArray, totals: Float64Array): void;
   /** evaluate on the thread pool in chunks of batchSize rows; the outcome and totals land in stats. */

@@ -190,6 +190,7 @@ Napi::Function Model::Define(Napi::Env env) {
                       InstanceMethod("train", &Model::Train),
                       InstanceMethod("trainAsync", &Model::TrainAsync),
                       InstanceMethod("predict", &Model::Predict),
+                      InstanceMethod("predictAsync", &Model::PredictAsync),
                       InstanceMethod("evaluate", &Model::Evaluate),
                       InstanceMethod("evaluateAsync", &Model::EvaluateAsync)});
 }
@@ -315,7 +316,7 @@ Napi::Value Model::OptimizerStep(const Napi::CallbackInfo& info) {
 // x or 1 for y and value its index, and nothing is trained.
 Napi::Value Model::Train(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<napi_value> borrowed;
+  std::vector<Borrowed> borrowed;
   std::unique_ptr<TrainJob> job = train_job(info, *this, &borrowed);
   if (Napi::Value(env, info[10]).ToBoolean().Value()) {
     const TrainRun& run = job->run;
@@ -340,7 +341,7 @@ Napi::Value Model::Train(const Napi::CallbackInfo& info) {
 // trainAsync(x, y, rows, batchSize, firstBatch, batchCount, step, stats, schedule, gradNorm, control) → Promise
 Napi::Value Model::TrainAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<napi_value> borrowed;
+  std::vector<Borrowed> borrowed;
   std::unique_ptr<TrainJob> job = train_job(info, *this, &borrowed);
   return queue_job(env, std::move(job), std::move(borrowed), buffers(env), info[10]);
 }
@@ -354,6 +355,24 @@ Napi::Value Model::Predict(const Napi::CallbackInfo& info) {
   Span<float> out = f32(env, info[1], "out", in.n * net.outputs());
   network_predict(net, out.data, m.params, m.ws, in.x, in.n, m.capacity);
   return env.Undefined();
+}
+
+// predictAsync(x, out, batchSize) → Promise: predict on the thread pool, in chunks of batchSize
+// rows (at most the workspace's capacity); x and out stay pinned until it ends.
+Napi::Value Model::PredictAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto job = std::make_unique<PredictJob>();
+  job->plan = plan_;
+  job->memory = memory(env);
+  const Network& net = plan_->net;
+  Span<float> x = f32(env, info[0], "x", 1);
+  if (x.length % net.inputs != 0) fail(env, kShape, "x length is not a multiple of the input size");
+  job->x = x.data;
+  job->n = x.length / net.inputs;
+  Span<float> out = f32(env, info[1], "out", job->n * net.outputs());
+  job->out = out.data;
+  job->capacity = (int)integer(env, info[2], "batchSize", 1, job->memory.capacity);
+  return queue_job(env, std::move(job), {{x.buffer, "x"}, {out.buffer, "out"}}, buffers(env), env.Null());
 }
 
 // evaluateAsync(x, y, stats, batchSize) → Promise: evaluate on the thread pool, in chunks of
@@ -375,7 +394,8 @@ Napi::Value Model::EvaluateAsync(const Napi::CallbackInfo& info) {
   job->stats = stats.data;
   job->capacity = (int)integer(env, info[3], "batchSize", 1, job->memory.capacity);
   job->labels.resize(std::min<long>(job->capacity, job->n));
-  return queue_job(env, std::move(job), {x.buffer, y_buffer, stats.buffer}, buffers(env), env.Null());
+  return queue_job(env, std::move(job), {{x.buffer, "x"}, {y_buffer, "y"}, {stats.buffer, "stats"}}, buffers(env),
+                   env.Null());
 }
 
 // evaluate(x, y, totals): the mean loss and the metric counters, laid out as one batch's stats

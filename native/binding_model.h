@@ -52,6 +52,7 @@ class Model : public Napi::ObjectWrap<Model> {
   Napi::Value Predict(const Napi::CallbackInfo& info);
   Napi::Value Evaluate(const Napi::CallbackInfo& info);
   Napi::Value EvaluateAsync(const Napi::CallbackInfo& info);
+  Napi::Value PredictAsync(const Napi::CallbackInfo& info);
 
   std::shared_ptr<const Plan> plan_;
   Napi::Reference<Napi::Float32Array> params_, grads_, workspace_, state_;

@@ -16,6 +16,10 @@ void EvaluateJob::execute(const int*, const int*) {
   stats[HEADER_VALUE] = (double)r.value;
 }
 
+void PredictJob::execute(const int*, const int*) {
+  network_predict(plan->net, out, memory.params, memory.ws, x, n, capacity);
+}
+
 void TrainJob::execute(const int* stop, const int* teardown) {
   JobResult r = network_train_batches(plan->net, memory.params, memory.grads, memory.ws,
                                       labels.data(), run, opt, stats + kStatsHeader, stop, teardown);
@@ -61,7 +65,7 @@ Targets targets(Napi::Env env, napi_value v, const Network& net, long n, napi_va
 }
 
 std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model& model,
-                                    std::vector<napi_value>* values) {
+                                    std::vector<Borrowed>* values) {
   Napi::Env env = info.Env();
   auto job = std::make_unique<TrainJob>();
   job->plan = model.plan();
@@ -110,7 +114,7 @@ std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model&
   job->run = TrainRun{x.data, t, rows, rows != nullptr ? start : 0, n, batch_size, first, n_batches,
                       job->schedule.empty() ? nullptr : job->schedule.data(),
                       Napi::Value(env, info[9]).ToBoolean().Value()};
-  *values = {x.buffer, y_buffer, stats.buffer};
+  *values = {{x.buffer, "x"}, {y_buffer, "y"}, {stats.buffer, "stats"}};
   return job;
 }
 
@@ -156,19 +160,22 @@ void complete(napi_env env, napi_status status, void* data) {
 
 }  // namespace
 
-Napi::Promise queue_job(Napi::Env env, std::unique_ptr<Job> job, std::vector<napi_value> borrowed,
+Napi::Promise queue_job(Napi::Env env, std::unique_ptr<Job> job, std::vector<Borrowed> borrowed,
                         const std::vector<napi_value>& model_buffers, napi_value control) {
   const int* stop = nullptr;
   if (!is_nullish(env, control)) {
     Span<int32_t> flag = typed_array<int32_t>(env, control, napi_int32_array, "control");
     if (flag.length < 1) fail(env, kShape, "control is empty");
-    borrowed.push_back(flag.buffer);
+    borrowed.push_back({flag.buffer, "control"});
     stop = flag.data;
   }
   // Everything the job reads through a pointer stays alive, fixed in size and in place.
-  static const char* const names[] = {"x", "y", "stats", "control"};
-  for (size_t i = 0; i < borrowed.size(); i++) pin_memory(env, borrowed[i], names[i]);
-  borrowed.insert(borrowed.end(), model_buffers.begin(), model_buffers.end());
+  std::vector<napi_value> held;
+  for (const Borrowed& b : borrowed) {
+    pin_memory(env, b.buffer, b.name);
+    held.push_back(b.buffer);
+  }
+  held.insert(held.end(), model_buffers.begin(), model_buffers.end());
 
   auto a = std::make_unique<AsyncTrain>();
   a->job = std::move(job);
@@ -179,7 +186,7 @@ Napi::Promise queue_job(Napi::Env env, std::unique_ptr<Job> job, std::vector<nap
       napi_create_string_utf8(env, "blastrain:train", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_async_work(env, nullptr, name, execute, complete, a.get(), &a->work) != napi_ok)
     fail(env, kInvalidArgument, "could not create the training job");
-  for (napi_value v : borrowed) {
+  for (napi_value v : held) {
     napi_ref ref;
     napi_create_reference(env, v, 1, &ref);
     a->pins.push_back(ref);

@@ -55,6 +55,18 @@ struct EvaluateJob : Job {
   void execute(const int* stop, const int* teardown) override;
 };
 
+// Activated outputs for all of x, in chunks of `capacity` rows, into out (n, outputs).
+struct PredictJob : Job {
+  std::shared_ptr<const Plan> plan;
+  ModelMemory memory;
+  const float* x;
+  long n;
+  float* out;
+  int capacity;
+
+  void execute(const int* stop, const int* teardown) override;
+};
+
 // The user's targets for n samples (float rows or class labels of any integer kind); their
 // buffer goes to *buffer.
 Targets targets(Napi::Env env, napi_value v, const Network& net, long n, napi_value* buffer);
@@ -62,16 +74,22 @@ Targets targets(Napi::Env env, napi_value v, const Network& net, long n, napi_va
 // Reads (x, y, rows, batchSize, firstBatch, batchCount, step, stats, schedule, gradNorm) from
 // info[0..9]; schedule is a Float64Array of (batchCount, 2) or null.
 // `values` receives the arrays it borrows (x, y, stats), for a job to pin.
+// A buffer a job reads or writes through a pointer, and its name for messages.
+struct Borrowed {
+  napi_value buffer;
+  const char* name;
+};
+
 std::unique_ptr<TrainJob> train_job(const Napi::CallbackInfo& info, const Model& model,
-                                    std::vector<napi_value>* values);
+                                    std::vector<Borrowed>* values);
 
 // Queues the job on the libuv thread pool; `control` (Int32Array) element 0, once non-zero,
 // stops it before its next batch (null: no control). The promise resolves (to undefined) when
 // the job ends; the outcome is in the stats header.
-// `borrowed` are x, y and stats' buffers, pinned here; `model_buffers` were pinned when the
+// `borrowed` are the buffers of the job's arrays (x, y, stats, out), pinned here; `model_buffers` were pinned when the
 // model bound them and are referenced for the job's length (a new workspace may replace one).
 Napi::Promise queue_job(Napi::Env env, std::unique_ptr<Job> job,
-                              std::vector<napi_value> borrowed,
+                              std::vector<Borrowed> borrowed,
                               const std::vector<napi_value>& model_buffers, napi_value control);
 
 }  // namespace binding

@@ -121,10 +121,10 @@ describe.each(['native', 'js'] as const)('%s backend: grads after a clipped step
   };
   const norm = (g: ArrayLike<number>) => Math.sqrt(Array.from(g).reduce((a, v) => a + v * v, 0));
 
-  test.each([
+  test.each<[string, { clipNorm: number; clipValue?: number }]>([
     ['clipNorm', { clipNorm: 0.05 }],
     ['clipNorm and clipValue', { clipNorm: 0.05, clipValue: 0.01 }],
-  ] as const)('%s: trainStep and fit leave the clipped gradient in grads', async (_, clip) => {
+  ])('%s: trainStep and fit leave the clipped gradient in grads', async (_, clip) => {
     const m = build(new SGD({ lr: 0.1, momentum: 0.9, ...clip }));
     const before = m.params.slice();
     m.trainStep(x, labels);

@@ -166,6 +166,22 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
         networkForward(net, out.subarray(start * K, (start + count) * K), { x, rows: null, start, count });
       }
     },
+    // Chunk by chunk, yielding to the event loop before each, as fit does on this backend.
+    async predictAsync(x: Float32Array, out: Float32Array, batchSize: number): Promise<void> {
+      const inputs = net.layout.inputSize;
+      const K = net.layout.outputs;
+      const samples = x.length / inputs;
+      for (let start = 0; start < samples; start += batchSize) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const end = Math.min(samples, start + batchSize);
+        running = true;
+        try {
+          networkForward(net, out.subarray(start * K, end * K), { x, rows: null, start, count: end - start, step: -1 });
+        } finally {
+          running = false;
+        }
+      }
+    },
     async evaluateAsync(x: Float32Array, y: TargetArray) {
       await new Promise((resolve) => setImmediate(resolve));
       return this.evaluate(x, y);

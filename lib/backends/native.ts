@@ -70,6 +70,15 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
     predict(x: Float32Array, out: Float32Array): void {
       typed(() => model.predict(x, out));
     },
+    async predictAsync(x: Float32Array, out: Float32Array, batchSize: number): Promise<void> {
+      const job = typed(() => model.predictAsync(x, out, batchSize));
+      running = true;
+      try {
+        await job;
+      } finally {
+        running = false;
+      }
+    },
     evaluate(x: Float32Array, y: TargetArray): Float64Array {
       const totals = new Float64Array(layout.batchStats);
       typed(() => model.evaluate(x, y, totals));
