@@ -357,22 +357,28 @@ Napi::Value Model::Predict(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Fills what every inference job reads: the plan, the model's memory, x (checked against the
+// input size) and the rows per chunk (1 to the workspace's capacity); returns x's buffer.
+napi_value Model::start_inference(Napi::Env env, InferenceJob* job, napi_value x, napi_value batch_size) {
+  job->plan = plan_;
+  job->memory = memory(env);
+  Span<float> in = f32(env, x, "x", 1);
+  if (in.length % plan_->net.inputs != 0) fail(env, kShape, "x length is not a multiple of the input size");
+  job->x = in.data;
+  job->n = in.length / plan_->net.inputs;
+  job->capacity = (int)integer(env, batch_size, "batchSize", 1, job->memory.capacity);
+  return in.buffer;
+}
+
 // predictAsync(x, out, batchSize) → Promise: predict on the thread pool, in chunks of batchSize
 // rows (at most the workspace's capacity); x and out stay pinned until it ends.
 Napi::Value Model::PredictAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto job = std::make_unique<PredictJob>();
-  job->plan = plan_;
-  job->memory = memory(env);
-  const Network& net = plan_->net;
-  Span<float> x = f32(env, info[0], "x", 1);
-  if (x.length % net.inputs != 0) fail(env, kShape, "x length is not a multiple of the input size");
-  job->x = x.data;
-  job->n = x.length / net.inputs;
-  Span<float> out = f32(env, info[1], "out", job->n * net.outputs());
+  napi_value x_buffer = start_inference(env, job.get(), info[0], info[2]);
+  Span<float> out = f32(env, info[1], "out", job->n * plan_->net.outputs());
   job->out = out.data;
-  job->capacity = (int)integer(env, info[2], "batchSize", 1, job->memory.capacity);
-  return queue_job(env, std::move(job), {{x.buffer, "x"}, {out.buffer, "out"}}, buffers(env), env.Null());
+  return queue_job(env, std::move(job), {{x_buffer, "x"}, {out.buffer, "out"}}, buffers(env), env.Null());
 }
 
 // evaluateAsync(x, y, stats, batchSize) → Promise: evaluate on the thread pool, in chunks of
@@ -380,21 +386,15 @@ Napi::Value Model::PredictAsync(const Napi::CallbackInfo& info) {
 Napi::Value Model::EvaluateAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto job = std::make_unique<EvaluateJob>();
-  job->plan = plan_;
-  job->memory = memory(env);
+  napi_value x_buffer = start_inference(env, job.get(), info[0], info[3]);
   const Network& net = plan_->net;
-  Span<float> x = f32(env, info[0], "x", 1);
-  if (x.length % net.inputs != 0) fail(env, kShape, "x length is not a multiple of the input size");
-  job->x = x.data;
-  job->n = x.length / net.inputs;
   napi_value y_buffer;
   job->targets = targets(env, info[1], net, job->n, &y_buffer);
   Span<double> stats = typed_array<double>(env, info[2], napi_float64_array, "stats");
   if (stats.length < kStatsHeader + net.batch_stats) fail(env, kShape, "stats is too short");
   job->stats = stats.data;
-  job->capacity = (int)integer(env, info[3], "batchSize", 1, job->memory.capacity);
   job->labels.resize(std::min<long>(job->capacity, job->n));
-  return queue_job(env, std::move(job), {{x.buffer, "x"}, {y_buffer, "y"}, {stats.buffer, "stats"}}, buffers(env),
+  return queue_job(env, std::move(job), {{x_buffer, "x"}, {y_buffer, "y"}, {stats.buffer, "stats"}}, buffers(env),
                    env.Null());
 }
 

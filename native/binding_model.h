@@ -28,6 +28,8 @@ struct ModelMemory {
   int capacity;  // rows the workspace holds
 };
 
+struct InferenceJob;  // binding_train.h
+
 class Model : public Napi::ObjectWrap<Model> {
  public:
   static Napi::Function Define(Napi::Env env);
@@ -53,6 +55,7 @@ class Model : public Napi::ObjectWrap<Model> {
   Napi::Value Evaluate(const Napi::CallbackInfo& info);
   Napi::Value EvaluateAsync(const Napi::CallbackInfo& info);
   Napi::Value PredictAsync(const Napi::CallbackInfo& info);
+  napi_value start_inference(Napi::Env env, InferenceJob* job, napi_value x, napi_value batch_size);
 
   std::shared_ptr<const Plan> plan_;
   Napi::Reference<Napi::Float32Array> params_, grads_, workspace_, state_;

@@ -40,15 +40,20 @@ struct TrainJob : Job {
   void execute(const int* stop, const int* teardown) override;
 };
 
-// Mean loss and correct count over all of x, in chunks of `capacity` rows: the header, then
-// net.batch_stats numbers (the loss and the metric counters).
-struct EvaluateJob : Job {
+// What the inference jobs share: the plan and the model's memory at the call, the (n, in_0)
+// inputs, and the rows per chunk.
+struct InferenceJob : Job {
   std::shared_ptr<const Plan> plan;
   ModelMemory memory;
   const float* x;
   long n;
-  Targets targets;
   int capacity;
+};
+
+// Mean loss and correct count over all of x, in chunks of `capacity` rows: the header, then
+// net.batch_stats numbers (the loss and the metric counters).
+struct EvaluateJob : InferenceJob {
+  Targets targets;
   std::vector<int32_t> labels;    // (capacity,) scratch
   double* stats;
 
@@ -56,13 +61,8 @@ struct EvaluateJob : Job {
 };
 
 // Activated outputs for all of x, in chunks of `capacity` rows, into out (n, outputs).
-struct PredictJob : Job {
-  std::shared_ptr<const Plan> plan;
-  ModelMemory memory;
-  const float* x;
-  long n;
+struct PredictJob : InferenceJob {
   float* out;
-  int capacity;
 
   void execute(const int* stop, const int* teardown) override;
 };

@@ -21,6 +21,15 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
   let workspace: Float32Array | undefined;
   let optimizer: OptimizerRef | undefined;
   let running = false;
+  /** Marks the model's buffers as in use by a thread-pool job until it settles. */
+  const whileRunning = async (job: Promise<void>): Promise<void> => {
+    running = true;
+    try {
+      await job;
+    } finally {
+      running = false;
+    }
+  };
   return {
     name: 'native',
     // Off the main thread, a chunk's length only trades crossing cost against callback latency.
@@ -59,25 +68,13 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
       typed(() => model.train(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, checkFinite));
     },
     async trainAsync(r: TrainRun, stats: Float64Array, control: Int32Array): Promise<void> {
-      const job = typed(() => model.trainAsync(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, control));
-      running = true;
-      try {
-        await job;
-      } finally {
-        running = false;
-      }
+      await whileRunning(typed(() => model.trainAsync(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, control)));
     },
     predict(x: Float32Array, out: Float32Array): void {
       typed(() => model.predict(x, out));
     },
     async predictAsync(x: Float32Array, out: Float32Array, batchSize: number): Promise<void> {
-      const job = typed(() => model.predictAsync(x, out, batchSize));
-      running = true;
-      try {
-        await job;
-      } finally {
-        running = false;
-      }
+      await whileRunning(typed(() => model.predictAsync(x, out, batchSize)));
     },
     evaluate(x: Float32Array, y: TargetArray): Float64Array {
       const totals = new Float64Array(layout.batchStats);
@@ -86,13 +83,7 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
     },
     async evaluateAsync(x: Float32Array, y: TargetArray, batchSize: number): Promise<Float64Array> {
       const stats = statsFor(1, layout.batchStats);
-      const job = typed(() => model.evaluateAsync(x, y, stats, batchSize));
-      running = true;
-      try {
-        await job;
-      } finally {
-        running = false;
-      }
+      await whileRunning(typed(() => model.evaluateAsync(x, y, stats, batchSize)));
       if (stats[STATS_STATUS] === JOB_BAD_LABEL) {
         throw new InvalidArgumentError(`Expected class labels in [0, ${layout.outputs - 1}] for y but received ${stats[STATS_VALUE]} at sample ${stats[STATS_SAMPLE]}`);
       }
