@@ -34,7 +34,7 @@ export { RMSprop } from './optim/rmsprop';
 export type { RMSpropOptions } from './optim/rmsprop';
 export { ACTIVATIONS, LOSSES } from './layout';
 export type { ActivationName, LossName } from './layout';
-export type { InputData, TargetData, LabelArray } from './data';
+export type { InputData, TargetData, LabelArray } from './data/arrays';
 export type { BlasInfo, TargetArray } from './native';
 export {
   AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,

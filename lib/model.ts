@@ -4,12 +4,13 @@ import type { Backend, BatchRef } from './backend';
 import { createJsBackend } from './backends/js';
 import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './train/callbacks';
-import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data';
+import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data/arrays';
 import {
   BlastrainError, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError,
   StateError,
 } from './errors';
 import { runFit, trainOutcome } from './train/fit';
+import { ArrayFeed } from './train/feed';
 import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_LOSS, statsFor } from './job';
 import { Dense, Dropout, type Layer } from './layers';
 import {
@@ -421,8 +422,8 @@ export class Sequential {
         validate: validation === undefined ? undefined : async () => {
           return this.evaluation(await this.ops.evaluateAsync(validation.inputs, validation.targets, Math.min(validationBatchSize, this.capacity)));
         },
-        backend: this.ops, inputs, targets, samples, batchSize, epochs, shuffle,
-        optimizer, random: this.random, callbacks, signal,
+        backend: this.ops, feed: new ArrayFeed(inputs, targets, samples, batchSize, shuffle, this.random), epochs,
+        optimizer, callbacks, signal,
         progress: verbose === 1 ? new Progress(epochs, Math.ceil(samples / batchSize)) : undefined,
         layout: this.layout,
         metricValues: (slots, at) => this.metricValues(slots, at),

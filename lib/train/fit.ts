@@ -8,24 +8,19 @@ import {
   BATCH_COUNTERS, BATCH_GRAD_NORM, BATCH_LOSS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
   STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
 } from '../job';
-import type { TargetArray } from '../native';
 import type { Optimizer } from '../optim/optimizer';
+import type { BatchFeed } from './feed';
 import type { Progress } from './progress';
-import type { Random } from '../random';
 import type { LRSchedule } from './schedules';
 import type { Layout } from '../layout';
 import { validationKey } from '../metrics/metrics';
 
 export interface FitRun {
   backend: Backend;
-  inputs: Float32Array;
-  targets: TargetArray;
-  samples: number;
-  batchSize: number;
+  /** The batches of every epoch: in-memory arrays or a stream. */
+  feed: BatchFeed;
   epochs: number;
-  shuffle: boolean;
   optimizer: Optimizer;
-  random: Random;
   callbacks: readonly Callbacks[];
   signal: AbortSignal | undefined;
   progress: Progress | undefined;
@@ -121,11 +116,9 @@ async function each(callbacks: readonly Callbacks[], call: (c: Callbacks) => voi
 }
 
 export async function runFit(run: FitRun): Promise<History> {
-  const { backend, inputs, targets, samples, batchSize, optimizer, callbacks, signal, progress, schedule } = run;
-  const batches = Math.ceil(samples / batchSize);
-  const order = run.shuffle ? Int32Array.from({ length: samples }, (_, i) => i) : null;
+  const { backend, feed, optimizer, callbacks, signal, progress, schedule } = run;
   const width = run.layout.batchStats;
-  const stats = statsFor(batches, width);
+  let stats = statsFor(feed.batches ?? 1, width);
   /** The epoch's loss (summed over rows) and metric counters, summed over its batches. */
   const epochSums = new Float64Array(width);
   const control = new Int32Array(1);
@@ -151,52 +144,56 @@ export async function runFit(run: FitRun): Promise<History> {
       if (schedule?.interval === 'epoch') applySchedule(schedule, optimizer, schedule.step);
       await each(callbacks, (c) => c.onEpochBegin?.(epoch));
       progress?.epochBegin();
-      if (order !== null) {
-        // A fresh permutation of 0..n-1 every epoch: the order depends only on the generator's
-        // state, so training split over several fit calls (or resumed from a file) shuffles
-        // exactly as one long fit does.
-        for (let i = 0; i < samples; i++) order[i] = i;
-        run.random.shuffle(order);
-      }
       epochSums.fill(0);
       let rowsSeen = 0;
-      for (let done = 0; done < batches && !run.stopRequested(); ) {
-        checkAborted();
-        const count = sizer.next(batches - done);
-        await run.waitForReaders();
-        const started = performance.now();
-        const perBatch = schedule?.interval === 'batch' ? batchSchedule(schedule, schedule.step, count) : null;
-        const job = {
-          x: inputs, y: targets, rows: order, batchSize, firstBatch: done, batchCount: count, step: optimizer.stepCount,
-          schedule: perBatch, gradNorm: run.gradNorm,
-        };
-        await backend.trainAsync(job, stats, control);
-        const { completed, error } = trainOutcome(stats, run.layout, epoch + 1, done);
-        sizer.record(completed, performance.now() - started);
-        optimizer.advance(completed);
-        if (perBatch !== null) {
-          schedule!.step += completed;
-          applySchedule(schedule!, optimizer, schedule!.step); // the rate of the next batch, as after scheduler.step()
-        }
-        for (let i = 0; i < completed; i++) {
-          const rows = Math.min(batchSize, samples - (done + i) * batchSize);
-          const at = STATS_HEADER + i * width;
-          epochSums[BATCH_LOSS]! += (stats[at + BATCH_LOSS] as number) * rows;
-          for (let s = BATCH_COUNTERS; s < width; s++) epochSums[s]! += stats[at + s] as number;
-          rowsSeen += rows;
-          if (batchListeners.length > 0) {
-            const logs: BatchLogs = { loss: stats[at + BATCH_LOSS] as number, size: rows, ...run.metricValues(stats, at) };
-            if (run.gradNorm) logs.gradNorm = stats[at + BATCH_GRAD_NORM] as number;
-            await each(batchListeners, (c) => c.onBatchEnd?.(done + i, logs));
+      let done = 0;
+      await feed.startEpoch();
+      try {
+        while (!run.stopRequested()) {
+          checkAborted();
+          await run.waitForReaders();
+          const part = await feed.next(sizer.next(feed.batches === undefined ? 1 : feed.batches - done));
+          if (part === undefined) break;
+          const count = part.batchCount;
+          if (stats.length < STATS_HEADER + width * count) stats = statsFor(count, width);
+          const started = performance.now();
+          const perBatch = schedule?.interval === 'batch' ? batchSchedule(schedule, schedule.step, count) : null;
+          const job = { ...part, step: optimizer.stepCount, schedule: perBatch, gradNorm: run.gradNorm };
+          const training = backend.trainAsync(job, stats, control);
+          feed.prefetch(); // a stream produces its next batch while this one trains
+          await training;
+          const { completed, error } = trainOutcome(stats, run.layout, epoch + 1, done);
+          sizer.record(completed, performance.now() - started);
+          optimizer.advance(completed);
+          if (perBatch !== null) {
+            schedule!.step += completed;
+            applySchedule(schedule!, optimizer, schedule!.step); // the rate of the next batch, as after scheduler.step()
           }
+          for (let i = 0; i < completed; i++) {
+            const rows = part.rowsIn(i);
+            const at = STATS_HEADER + i * width;
+            epochSums[BATCH_LOSS]! += (stats[at + BATCH_LOSS] as number) * rows;
+            for (let s = BATCH_COUNTERS; s < width; s++) epochSums[s]! += stats[at + s] as number;
+            rowsSeen += rows;
+            if (batchListeners.length > 0) {
+              const logs: BatchLogs = { loss: stats[at + BATCH_LOSS] as number, size: rows, ...run.metricValues(stats, at) };
+              if (run.gradNorm) logs.gradNorm = stats[at + BATCH_GRAD_NORM] as number;
+              await each(batchListeners, (c) => c.onBatchEnd?.(done + i, logs));
+            }
+          }
+          done += completed;
+          if (error !== undefined) {
+            run.zeroGrads();
+            throw error;
+          }
+          if (completed < count) {
+            checkAborted(); // stopped early: by the signal or by stopTraining
+            break;
+          }
+          progress?.batchesDone(epoch, done, epochLogs(run, epochSums, rowsSeen));
         }
-        done += completed;
-        if (error !== undefined) {
-          run.zeroGrads();
-          throw error;
-        }
-        if (completed < count) checkAborted(); // stopped early: by the signal or by stopTraining
-        progress?.batchesDone(epoch, done, epochLogs(run, epochSums, rowsSeen));
+      } finally {
+        await feed.close();
       }
       if (rowsSeen === 0) break; // stopTraining was set before this epoch ran a batch
       const logs = epochLogs(run, epochSums, rowsSeen);

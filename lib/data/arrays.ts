@@ -2,12 +2,12 @@
 // typed arrays of class labels) are used in place, through fresh views of their memory built
 // from the engine's own getters (lib/typed-arrays.ts), so an overridden `buffer` or `length`
 // cannot mislead a check; number[][] / number[] are converted once, the one copying path.
-import type { Backend } from './backend';
-import { InvalidArgumentError, ShapeError, UnsupportedBufferError } from './errors';
-import { LOSS_CATEGORICAL_CROSSENTROPY } from './layout';
-import type { TargetArray } from './native';
-import { bufferOfView, isResizable, kindIn, ownView } from './typed-arrays';
-import { describe, invalid, readArray } from './validate';
+import type { Backend } from '../backend';
+import { InvalidArgumentError, ShapeError, UnsupportedBufferError } from '../errors';
+import { LOSS_CATEGORICAL_CROSSENTROPY } from '../layout';
+import type { TargetArray } from '../native';
+import { bufferOfView, isResizable, kindIn, ownView } from '../typed-arrays';
+import { describe, invalid, readArray } from '../validate';
 
 export type InputData = Float32Array | ArrayLike<ArrayLike<number>>;
 export type LabelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
