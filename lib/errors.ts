@@ -111,6 +111,19 @@ export class ModelFormatError extends BlastrainError {
 }
 
 /** Reading or writing a file failed (it does not exist, no permission, disk full…); `cause` has the system error. */
+/** A row of a data file (CSV, JSON lines) that cannot be read: names the file, line and column. */
+export class DataFormatError extends BlastrainError {
+  readonly file: string;
+  readonly line: number;
+  readonly column: string | undefined;
+  constructor(message: string, where: { file: string; line: number; column?: string }) {
+    super('ERR_BLASTRAIN_DATA_FORMAT', message);
+    this.file = where.file;
+    this.line = where.line;
+    this.column = where.column;
+  }
+}
+
 export class FileError extends BlastrainError {
   constructor(message: string, options?: { cause: unknown }) {
     super('ERR_BLASTRAIN_FILE', message);

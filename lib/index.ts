@@ -35,10 +35,15 @@ export type { RMSpropOptions } from './optim/rmsprop';
 export { ACTIVATIONS, LOSSES } from './layout';
 export type { ActivationName, LossName } from './layout';
 export type { InputData, TargetData, LabelArray } from './data/arrays';
+export { Dataset } from './data/dataset';
+export type { Batch, Example } from './data/dataset';
+export type { DataSource } from './data/source';
+export type { CsvOptions } from './data/csv';
+export type { TableInfo, TableOptions } from './data/table';
 export type { BlasInfo, TargetArray } from './native';
 export {
   AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
-  FileError, ModelFormatError, NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
+  DataFormatError, FileError, ModelFormatError, NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
 } from './errors';
 
 /** The BLAS the native backend runs on, the CPU architecture, and the addon file that was loaded. */

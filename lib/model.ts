@@ -10,8 +10,10 @@ import {
   StateError,
 } from './errors';
 import { runFit, trainOutcome } from './train/fit';
-import { ArrayFeed } from './train/feed';
-import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_LOSS, statsFor } from './job';
+import { ArrayFeed, StreamFeed, type BatchFeed, type StreamBatch } from './train/feed';
+import { Dataset } from './data/dataset';
+import { isDataSource, streamBatches, toDataset, type DataSource } from './data/source';
+import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_COUNTERS, BATCH_LOSS, statsFor } from './job';
 import { Dense, Dropout, type Layer } from './layers';
 import {
   LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, LOSSES, Layout, type LossName,
@@ -63,16 +65,19 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per update; ≥ the sample count gives full-batch gradient descent. Default 32. */
   batchSize?: number;
-  /** Reshuffle the sample order every epoch (seeded by the model's seed). Default true. */
-  shuffle?: boolean;
+  /**
+   * Arrays: reshuffle the sample order every epoch (seeded by the model's seed); default true.
+   * Streams: `{ bufferSize }` for a shuffle buffer; default false (a stream is not shuffled whole).
+   */
+  shuffle?: boolean | { bufferSize: number };
   /** 0 silent; 1 a progress bar on a terminal, one line per epoch otherwise. Default 0. */
   verbose?: 0 | 1;
   /** Keras-style callbacks, called in order; returned Promises are awaited. */
   callbacks?: Callbacks | Callbacks[];
   /** Aborting stops training before the next batch; fit rejects with an AbortError. */
   signal?: AbortSignal;
-  /** Held-out data evaluated after every epoch (off the main thread): logs gain valLoss (and valAccuracy). */
-  validationData?: [InputData, TargetData];
+  /** Held-out data evaluated after every epoch (off the main thread): logs gain valLoss and val<Metric>. Arrays or a stream. */
+  validationData?: [InputData, TargetData] | DataSource;
   /** Or: this fraction of the rows, taken from the end before any shuffling (as Keras does), held out. */
   validationSplit?: number;
   /** Rows per validation chunk. Default: batchSize. */
@@ -289,17 +294,20 @@ export class Sequential {
    * evaluate() on the libuv thread pool, in chunks of `batchSize` rows (default 256), so a large
    * data set does not stall the event loop. The model is busy meanwhile, as during fit.
    */
-  async evaluateAsync(x: InputData, y: TargetData, options: { batchSize?: number } = {}): Promise<EvaluateResult> {
+  async evaluateAsync(x: InputData, y: TargetData, options?: { batchSize?: number }): Promise<EvaluateResult>;
+  /** Over a stream (a Dataset of examples, batched here by batchSize, or of batches). */
+  async evaluateAsync(data: DataSource, options?: { batchSize?: number }): Promise<EvaluateResult>;
+  async evaluateAsync(x: InputData | DataSource, y?: TargetData | { batchSize?: number }, options: { batchSize?: number } = {}): Promise<EvaluateResult> {
     this.enter('evaluateAsync');
     try {
       this.requireCompiled('evaluateAsync');
-      const o = readOptions('evaluateAsync options', options, ['batchSize']);
+      const o = readOptions('evaluateAsync options', isDataSource(x) ? (y ?? {}) : options, ['batchSize']);
       const batchSize = positiveInteger('batchSize', o.batchSize ?? INFERENCE_CHUNK);
-      const { inputs, targets, samples } = this.data(x, y);
-      requireFixedSize('x', inputs);
-      requireFixedSize('y', targets);
-      this.reserve(Math.min(samples, Math.max(this.capacity, batchSize)));
-      return this.evaluation(await this.ops.evaluateAsync(inputs, targets, Math.min(batchSize, this.capacity)));
+      if (isDataSource(x)) return await this.evaluateStream(streamBatches(toDataset(x), batchSize, undefined, this.seed), batchSize);
+      const data = this.data(x, y);
+      requireFixedSize('x', data.inputs);
+      requireFixedSize('y', data.targets);
+      return await this.evaluateArrays(data, batchSize);
     } finally {
       this.busy = undefined;
     }
@@ -389,18 +397,27 @@ export class Sequential {
    * the event loop stays free; callbacks and progress run between chunks. While it runs, the
    * model is busy: other calls that use its buffers throw ModelBusyError.
    */
-  async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
+  async fit(x: InputData, y: TargetData, options?: FitOptions): Promise<History>;
+  /**
+   * Trains on a stream: a Dataset (of examples, batched here by batchSize, or of batches), any
+   * async iterable of `{ x, y }` batches, or a function returning an (async) iterable per epoch.
+   * Native training of one batch overlaps JavaScript producing the next, and at most one batch
+   * is read ahead. A stream is not shuffled whole: pass `shuffle: { bufferSize }` for a shuffle
+   * buffer (default: no shuffling).
+   */
+  async fit(data: DataSource, options?: FitOptions): Promise<History>;
+  async fit(x: InputData | DataSource, y?: TargetData | FitOptions, options: FitOptions = {}): Promise<History> {
     // The model is taken before any user code (an option getter, a callback) can run.
     this.enter('fit');
     try {
       const { optimizer } = this.requireCompiled('fit');
-      const o = readOptions('fit options', options, [
+      const stream = isDataSource(x);
+      const o = readOptions('fit options', stream ? (y ?? {}) : options, [
         'epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal', 'validationData', 'validationSplit',
         'validationBatchSize', 'lrSchedule', 'logGradNorm',
       ]);
       const epochs = positiveInteger('epochs', o.epochs ?? 1);
       const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
-      const shuffle = boolean('shuffle', o.shuffle ?? true);
       const verbose = o.verbose ?? 0;
       if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
       const callbacks = toCallbackList(o.callbacks);
@@ -408,23 +425,38 @@ export class Sequential {
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', signal);
       if (o.lrSchedule !== undefined && !(o.lrSchedule instanceof LRSchedule)) throw invalid('lrSchedule', 'schedule such as new StepLR({ stepSize: 10 })', o.lrSchedule);
       const gradNorm = boolean('logGradNorm', o.logGradNorm ?? false);
-      const all = this.data(x, y);
-      const { inputs, targets, samples, validation } = this.validationSet(all, o.validationData, o.validationSplit);
-      requireFixedSize('x', inputs);
-      requireFixedSize('y', targets);
+      const validationBatchSize = o.validationBatchSize === undefined ? undefined : positiveInteger('validationBatchSize', o.validationBatchSize);
 
-      const batchSize = Math.min(batchSizeOption, samples);
-      const validationBatchSize = o.validationBatchSize === undefined ? batchSize : positiveInteger('validationBatchSize', o.validationBatchSize);
-      this.reserve(validation === undefined ? batchSize : Math.max(batchSize, Math.min(validationBatchSize, validation.samples)));
+      let feed: BatchFeed;
+      let validate: (() => Promise<EvaluateResult>) | undefined;
+      if (stream) {
+        if (o.validationSplit !== undefined) throw invalid('validationSplit', 'no value for a stream (split it with dataset.split(fraction) and pass validationData)', o.validationSplit);
+        const batches = streamBatches(toDataset(x as DataSource), batchSizeOption, o.shuffle, this.seed);
+        feed = new StreamFeed(() => batches[Symbol.asyncIterator](), (element, index) => this.streamBatch(element, index));
+        const held = o.validationData;
+        if (held instanceof Dataset || isDataSource(held)) {
+          const heldBatches = streamBatches(toDataset(held as DataSource), validationBatchSize ?? batchSizeOption, undefined, this.seed);
+          validate = () => this.evaluateStream(heldBatches, validationBatchSize ?? INFERENCE_CHUNK);
+        } else if (held !== undefined) {
+          const { validation } = this.validationSet({ inputs: new Float32Array(0), targets: new Float32Array(0), samples: 0 }, held, undefined);
+          validate = () => this.evaluateArrays(validation!, validationBatchSize ?? batchSizeOption);
+        }
+      } else {
+        const shuffle = boolean('shuffle', o.shuffle ?? true);
+        const all = this.data(x, y);
+        const { inputs, targets, samples, validation } = this.validationSet(all, o.validationData, o.validationSplit);
+        requireFixedSize('x', inputs);
+        requireFixedSize('y', targets);
+        const batchSize = Math.min(batchSizeOption, samples);
+        this.reserve(batchSize);
+        feed = new ArrayFeed(inputs, targets, samples, batchSize, shuffle, this.random);
+        if (validation !== undefined) validate = () => this.evaluateArrays(validation, validationBatchSize ?? batchSize);
+      }
       this.stopTraining = false;
       return await runFit({
-        model: this, schedule: o.lrSchedule as LRSchedule | undefined, gradNorm,
-        validate: validation === undefined ? undefined : async () => {
-          return this.evaluation(await this.ops.evaluateAsync(validation.inputs, validation.targets, Math.min(validationBatchSize, this.capacity)));
-        },
-        backend: this.ops, feed: new ArrayFeed(inputs, targets, samples, batchSize, shuffle, this.random), epochs,
-        optimizer, callbacks, signal,
-        progress: verbose === 1 ? new Progress(epochs, Math.ceil(samples / batchSize)) : undefined,
+        model: this, schedule: o.lrSchedule as LRSchedule | undefined, gradNorm, validate,
+        backend: this.ops, feed, epochs, optimizer, callbacks, signal,
+        progress: verbose === 1 ? new Progress(epochs, feed.batches) : undefined,
         layout: this.layout,
         metricValues: (slots, at) => this.metricValues(slots, at),
         stopRequested: () => this.stopTraining,
@@ -437,6 +469,40 @@ export class Sequential {
       while (this.reading !== undefined) await this.reading.catch(() => undefined);
       this.busy = undefined;
     }
+  }
+
+  /** A stream's element as a batch the backends read (shapes, labels and finiteness checked), with room in the workspace. */
+  private streamBatch(element: unknown, index: number): StreamBatch {
+    if (typeof element !== 'object' || element === null) throw invalid(`batch ${index} of the stream`, '{ x, y } batch', element);
+    const { x, y } = readOptions(`batch ${index} of the stream`, element, ['x', 'y']);
+    const { inputs, targets, samples } = this.data(x, y);
+    requireFixedSize('x', inputs);
+    requireFixedSize('y', targets);
+    this.reserve(samples);
+    return { x: inputs, y: targets, samples };
+  }
+
+  /** evaluateAsync over in-memory arrays, in chunks of batchSize rows. */
+  private async evaluateArrays(data: { inputs: Float32Array; targets: TargetArray; samples: number }, batchSize: number): Promise<EvaluateResult> {
+    this.reserve(Math.min(data.samples, Math.max(this.capacity, batchSize)));
+    return this.evaluation(await this.ops.evaluateAsync(data.inputs, data.targets, Math.min(batchSize, this.capacity)));
+  }
+
+  /** evaluateAsync over a stream of batches: losses weighted by rows and metric counters summed over all of them. */
+  private async evaluateStream(batches: AsyncIterable<unknown>, batchSize: number): Promise<EvaluateResult> {
+    const sums = new Float64Array(this.layout.batchStats);
+    let rows = 0;
+    let index = 0;
+    for await (const element of batches) {
+      const batch = this.streamBatch(element, index++);
+      const totals = await this.ops.evaluateAsync(batch.x, batch.y, Math.min(batchSize, this.capacity));
+      sums[BATCH_LOSS]! += (totals[BATCH_LOSS] as number) * batch.samples;
+      for (let i = BATCH_COUNTERS; i < sums.length; i++) sums[i]! += totals[i] as number;
+      rows += batch.samples;
+    }
+    if (rows === 0) throw new InvalidArgumentError('Expected at least one batch in the validation stream but it was empty');
+    sums[BATCH_LOSS]! /= rows;
+    return this.evaluation(sums);
   }
 
   /**

@@ -6,22 +6,9 @@ import { Sequential } from '../lib/index';
 
 const root = path.join(__dirname, '..');
 
-test('README shows examples/quick-start.mjs verbatim', () => {
+test.each(['quick-start.mjs', 'server.mjs', 'persistence.mjs', 'training-workflow.mjs', 'streaming.mjs'])('README shows examples/%s verbatim', (name) => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const example = readFileSync(path.join(root, 'examples', 'quick-start.mjs'), 'utf8');
-  expect(readme).toContain(example.trim());
-});
-
-test('README shows examples/server.mjs verbatim', () => {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const example = readFileSync(path.join(root, 'examples', 'server.mjs'), 'utf8');
-  expect(readme).toContain(example.trim());
-});
-
-test('README shows examples/persistence.mjs verbatim', () => {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const example = readFileSync(path.join(root, 'examples', 'persistence.mjs'), 'utf8');
-  expect(readme).toContain(example.trim());
+  expect(readme).toContain(readFileSync(path.join(root, 'examples', name), 'utf8').trim());
 });
 
 test('the persistence example saves, resumes and exports', async () => {
@@ -33,9 +20,11 @@ test('the persistence example saves, resumes and exports', async () => {
   rmSync(dir, { recursive: true });
 });
 
-test('README shows examples/training-workflow.mjs verbatim', () => {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  expect(readme).toContain(readFileSync(path.join(root, 'examples', 'training-workflow.mjs'), 'utf8').trim());
+test('the streaming example learns from its CSV', async () => {
+  const { history, result } = await import('../examples/streaming.mjs');
+  expect(history.epoch).toHaveLength(8);
+  expect(history.valAccuracy!.at(-1)).toBeGreaterThan(0.95);
+  expect(result.macroF1).toBeGreaterThan(0.95);
 });
 
 test('the training-workflow example stops early with a good model, a checkpoint and a log', async () => {

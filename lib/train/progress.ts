@@ -10,7 +10,8 @@ export class Progress {
 
   constructor(
     private readonly epochs: number,
-    private readonly batches: number,
+    /** Batches per epoch; undefined for a stream (then the count alone is shown). */
+    private readonly batches: number | undefined,
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
   ) {
     this.tty = out.isTTY === true;
@@ -23,6 +24,10 @@ export class Progress {
   /** After a chunk of batches: redraws the bar on a terminal. */
   batchesDone(epoch: number, done: number, logs: EpochLogs): void {
     if (!this.tty) return;
+    if (this.batches === undefined) {
+      this.out.write(`\r${this.prefix(epoch)} ${done} batches${this.metrics(logs)}`);
+      return;
+    }
     const filled = Math.round((BAR_WIDTH * done) / this.batches);
     const bar = '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (done === this.batches ? '=' : '>') : '') + ' '.repeat(BAR_WIDTH - filled);
     this.out.write(`\r${this.prefix(epoch)} [${bar}] ${done}/${this.batches}${this.metrics(logs)}`);

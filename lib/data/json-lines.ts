@@ -1,0 +1,49 @@
+// Dataset.fromJsonLines: one JSON object per line, streamed line by line, decoded by the shared
+// table rules (lib/data/table.ts): keys are the columns.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { DataFormatError, FileError } from '../errors';
+import { invalid, readOptions } from '../validate';
+import { Dataset, type Example } from './dataset';
+import { tableDecoder, type TableOptions } from './table';
+
+export function fromJsonLines(path: string, options: TableOptions): Dataset<Example> {
+  if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+  const table = readOptions('fromJsonLines options', options, ['target', 'features', 'labels', 'oneHot', 'categories', 'onError']);
+  const decoder = tableDecoder(path, table as unknown as TableOptions);
+  return Dataset.ofExamples(async function* objects() {
+    decoder.reset();
+    const input = createReadStream(path);
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    let line = 0;
+    try {
+      for await (const text of lines) {
+        line++;
+        if (text.trim() === '') continue;
+        let row: unknown;
+        try {
+          row = JSON.parse(text);
+        } catch (error) {
+          row = new DataFormatError(`Expected a JSON object but found invalid JSON (${(error as Error).message}) in ${path} line ${line}`, { file: path, line });
+        }
+        if (row instanceof DataFormatError || typeof row !== 'object' || row === null || Array.isArray(row)) {
+          const problem = row instanceof DataFormatError ? row : new DataFormatError(`Expected a JSON object but found ${JSON.stringify(row)} in ${path} line ${line}`, { file: path, line });
+          if (table.onError === 'skip') {
+            decoder.info.skipped++;
+            continue;
+          }
+          throw problem;
+        }
+        const object = row as Record<string, unknown>;
+        const example = decoder.decode({ columns: Object.keys(object), get: (c) => object[c] }, line);
+        if (example !== undefined) yield example;
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).syscall !== undefined) throw new FileError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+      throw error;
+    } finally {
+      lines.close();
+      input.destroy();
+    }
+  }, decoder.info);
+}

@@ -1,0 +1,205 @@
+// Datasets and streaming fit: the pipeline operations, the CSV and JSON-lines loaders (columns,
+// categories, labels, errors naming file, line and column), and fit/evaluateAsync over streams
+// against the same training on arrays.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import {
+  DataFormatError, Dataset, Dense, FileError, InvalidArgumentError, OneCycleLR, SGD, Sequential, type Batch,
+} from '../../lib/index';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-data-'));
+const file = (name: string, text: string): string => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const collect = async <T>(d: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const e of d) out.push(e);
+  return out;
+};
+
+// 300 rows, 3 features, 3 classes: the same numbers as arrays, as CSV and as JSON lines.
+const N = 300;
+const x = Float32Array.from({ length: N * 3 }, (_, i) => Math.fround(Math.sin(i * 0.37) * 2));
+const labels = Int32Array.from({ length: N }, (_, r) => (x[r * 3]! + x[r * 3 + 1]! > 0.5 ? 2 : x[r * 3 + 2]! > 0 ? 1 : 0));
+const CLASSES = ['low', 'mid', 'high'];
+const csvPath = file('rows.csv', ['f0,f1,f2,kind', ...Array.from({ length: N }, (_, r) => `${x[r * 3]},${x[r * 3 + 1]},${x[r * 3 + 2]},${CLASSES[labels[r]!]}`)].join('\n') + '\n');
+const jsonPath = file('rows.jsonl', Array.from({ length: N }, (_, r) => JSON.stringify({ f0: x[r * 3], f1: x[r * 3 + 1], f2: x[r * 3 + 2], kind: CLASSES[labels[r]!] })).join('\n') + '\n');
+
+describe('pipelines', () => {
+  const rows = Dataset.fromArrays(x, labels, { features: 3 });
+
+  test('fromArrays reads rows in place; batch packs them, the last batch shorter', async () => {
+    const examples = await collect(rows);
+    expect(examples).toHaveLength(N);
+    expect(examples[5]!.x.buffer).toBe(x.buffer); // a view, not a copy
+    expect(Array.from(examples[5]!.x)).toEqual(Array.from(x.subarray(15, 18)));
+    const batches = await collect(rows.batch(64));
+    expect(batches.map((b) => b.y.length)).toEqual([64, 64, 64, 64, 44]);
+    expect(batches[4]!.y).toBeInstanceOf(Int32Array);
+    expect(Array.from(batches[1]!.x.subarray(0, 3))).toEqual(Array.from(x.subarray(64 * 3, 64 * 3 + 3)));
+  });
+
+  test('map, take and skip; every iteration is a new pass', async () => {
+    const firsts = rows.map((e) => e.x[0]!).skip(10).take(5);
+    expect(await collect(firsts)).toEqual(Array.from({ length: 5 }, (_, i) => x[(10 + i) * 3]));
+    expect(await collect(firsts)).toEqual(await collect(firsts));
+    expect(await collect(rows.take(0))).toEqual([]);
+  });
+
+  test('a shuffle buffer emits a permutation, another one every pass, the same for the same seed', async () => {
+    const index = rows.map((e) => e.x.byteOffset / 12);
+    const a = index.shuffle({ bufferSize: 50, seed: 7 });
+    const [first, second] = [await collect(a), await collect(a)];
+    expect([...first].sort((p, q) => p - q)).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(first).not.toEqual(second);
+    expect(first).not.toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(await collect(index.shuffle({ bufferSize: 50, seed: 7 }))).toEqual(first);
+    // A buffer of 50 moves an element at most ~50 places ahead of where it was read.
+    first.forEach((original, position) => expect(position).toBeGreaterThanOrEqual(original - 50));
+  });
+
+  test('split: disjoint, together all of it, the same on every pass', async () => {
+    const index = rows.map((e) => e.x.byteOffset / 12);
+    const [train, held] = index.split(0.25, { seed: 3 });
+    const [t, h] = [await collect(train), await collect(held)];
+    expect([...t, ...h].sort((p, q) => p - q)).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(h.length).toBeGreaterThan(N * 0.15);
+    expect(h.length).toBeLessThan(N * 0.35);
+    expect(await collect(held)).toEqual(h);
+  });
+
+  test('bad arguments are refused like everywhere else', () => {
+    expect(() => rows.batch(0)).toThrow(/Expected positive integer for size but received 0/);
+    expect(() => rows.take(-1)).toThrow(/Expected integer ≥ 0 for n but received -1/);
+    expect(() => rows.split(1)).toThrow(/Expected number between 0 and 1 \(exclusive\) for fraction/);
+    expect(() => rows.shuffle({ bufferSize: 10, seeds: 1 } as never)).toThrow(/Unknown option 'seeds' in shuffle options; did you mean 'seed'\?/);
+    expect(() => Dataset.from(42 as never)).toThrow(InvalidArgumentError);
+    expect(() => Dataset.fromArrays(x, labels.subarray(1), { features: 3 })).toThrow(/Expected y to hold 300 class labels/);
+  });
+});
+
+describe('loaders', () => {
+  test('CSV and JSON lines give the same examples as the arrays', async () => {
+    const fromArrays = await collect(Dataset.fromArrays(x, labels, { features: 3 }));
+    for (const data of [Dataset.fromCsv(csvPath, { target: 'kind', labels: CLASSES }), Dataset.fromJsonLines(jsonPath, { target: 'kind', labels: CLASSES })]) {
+      const examples = await collect(data);
+      expect(examples.map((e) => [Array.from(e.x), e.y])).toEqual(fromArrays.map((e) => [Array.from(e.x), e.y]));
+      expect(data.table).toMatchObject({ featureNames: ['f0', 'f1', 'f2'], features: 3, classes: CLASSES, skipped: 0 });
+    }
+  });
+
+  test("labels 'auto' numbers classes by first appearance; oneHot gives rows; categories one-hot a feature", async () => {
+    const p = file('pets.csv', 'size;color;pet\n1.5;red;cat\n2;blue;dog\n0.5;red;cat\n3;green;bird\n');
+    const auto = Dataset.fromCsv(p, { target: 'pet', labels: 'auto', delimiter: ';', categories: { color: ['red', 'green', 'blue'] } });
+    const examples = await collect(auto);
+    expect(examples.map((e) => [Array.from(e.x), e.y])).toEqual([[[1.5, 1, 0, 0], 0], [[2, 0, 0, 1], 1], [[0.5, 1, 0, 0], 0], [[3, 0, 1, 0], 2]]);
+    expect(auto.table!.classes).toEqual(['cat', 'dog', 'bird']);
+    const hot = await collect(Dataset.fromCsv(p, { target: 'pet', labels: ['bird', 'cat', 'dog'], oneHot: true, delimiter: ';', features: ['size'] }));
+    expect(hot.map((e) => [Array.from(e.x), Array.from(e.y as Float32Array)])).toEqual([[[1.5], [0, 1, 0]], [[2], [0, 0, 1]], [[0.5], [0, 1, 0]], [[3], [1, 0, 0]]]);
+    // No header: columns by index; a numeric target gives float target rows.
+    const plain = await collect(Dataset.fromCsv(file('plain.csv', '1,2,3\n4,5,6\n'), { header: false, target: 0 }));
+    expect(plain.map((e) => [Array.from(e.x), Array.from(e.y as Float32Array)])).toEqual([[[2, 3], [1]], [[5, 6], [4]]]);
+  });
+
+  test('a malformed row names file, line and column, or is skipped and counted', async () => {
+    const p = file('bad.csv', 'a,b,y\n1,2,3\n4,oops,6\n7,8,9\n');
+    const error = await collect(Dataset.fromCsv(p, { target: 'y' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect(error).toMatchObject({ code: 'ERR_BLASTRAIN_DATA_FORMAT', file: p, line: 3, column: 'b' });
+    expect((error as Error).message).toBe(`Expected a finite number but found "oops" in ${p} line 3 column 'b'`);
+    const skipping = Dataset.fromCsv(p, { target: 'y', onError: 'skip' });
+    expect((await collect(skipping)).map((e) => Array.from(e.x))).toEqual([[1, 2], [7, 8]]);
+    expect(skipping.table!.skipped).toBe(1);
+    const ragged = await collect(Dataset.fromCsv(file('ragged.csv', 'a,b,y\n1,2,3\n4,5\n'), { target: 'y' })).catch((e: unknown) => e);
+    expect(ragged).toMatchObject({ code: 'ERR_BLASTRAIN_DATA_FORMAT', line: 3 });
+    const unknownClass = await collect(Dataset.fromCsv(csvPath, { target: 'kind', labels: ['low', 'mid'] })).catch((e: unknown) => e);
+    expect((unknownClass as Error).message).toMatch(/Expected one of the classes 'low', 'mid' but found "high" in .*rows\.csv line \d+ column 'kind'/);
+    const json = file('bad.jsonl', '{"a":1,"y":2}\nnot json\n[1,2]\n{"a":3,"y":4}\n');
+    expect(await collect(Dataset.fromJsonLines(json, { target: 'y' })).catch((e: unknown) => e)).toMatchObject({ code: 'ERR_BLASTRAIN_DATA_FORMAT', line: 2 });
+    const jsonSkipping = Dataset.fromJsonLines(json, { target: 'y', onError: 'skip' });
+    expect((await collect(jsonSkipping)).map((e) => Array.from(e.x))).toEqual([[1], [3]]);
+    expect(jsonSkipping.table!.skipped).toBe(2);
+    expect(await collect(Dataset.fromCsv(path.join(dir, 'missing.csv'), { target: 'y' })).catch((e: unknown) => e)).toBeInstanceOf(FileError);
+    expect(() => Dataset.fromCsv(p, { target: 'y', oneHot: true })).toThrow(/Expected labels given as a list of classes/);
+  });
+});
+
+const classifier = (backend: 'native' | 'js' = 'native') => {
+  const m = new Sequential({ inputSize: 3, seed: 11, backend, layers: [new Dense(16, { activation: 'tanh' }), new Dense(3, { activation: 'softmax' })] });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.2, momentum: 0.9, clipNorm: 2 }), metrics: ['accuracy', 'mae'] });
+  return m;
+};
+
+describe('fit on a stream', () => {
+  test.each(['native', 'js'] as const)('%s backend: a CSV stream trains exactly as the same rows in memory, schedule and validation included', async (backend) => {
+    const options = { epochs: 3, batchSize: 32, lrSchedule: new OneCycleLR({ maxLr: 0.3, totalSteps: 30 }) };
+    const arrays = classifier(backend);
+    const fromArrays = await arrays.fit(x, labels, { ...options, lrSchedule: new OneCycleLR({ maxLr: 0.3, totalSteps: 30 }), shuffle: false, validationData: [x.subarray(0, 270), labels.subarray(0, 90)] });
+    const streamed = classifier(backend);
+    const data = Dataset.fromCsv(csvPath, { target: 'kind', labels: CLASSES });
+    const fromStream = await streamed.fit(data, { ...options, validationData: data.take(90) });
+    expect(streamed.params).toEqual(arrays.params);
+    expect(fromStream).toEqual(fromArrays);
+    expect(await streamed.evaluateAsync(data.take(90), { batchSize: 40 })).toEqual(await arrays.evaluateAsync(x.subarray(0, 270), labels.subarray(0, 90), { batchSize: 40 }));
+  });
+
+  test('batches from an async generator function, one per epoch; callbacks and stopTraining as for arrays', async () => {
+    const model = classifier();
+    let passes = 0;
+    async function* batches(): AsyncGenerator<Batch> {
+      passes++;
+      for (let start = 0; start < N; start += 50) yield { x: x.slice(start * 3, (start + 50) * 3), y: labels.slice(start, start + 50) };
+    }
+    const seen: number[] = [];
+    const history = await model.fit(batches, {
+      epochs: 4,
+      callbacks: {
+        onBatchEnd: (batch, logs) => void seen.push(batch, logs.size),
+        onEpochEnd: (epoch) => {
+          if (epoch === 2) model.stopTraining = true;
+        },
+      },
+    });
+    expect(passes).toBe(3);
+    expect(history.epoch).toEqual([0, 1, 2]);
+    expect(seen.slice(0, 12)).toEqual([0, 50, 1, 50, 2, 50, 3, 50, 4, 50, 5, 50]);
+    expect(history.accuracy!.at(-1)).toBeGreaterThan(0.6);
+  });
+
+  test('the next batch is produced while the current one trains, and never more than one ahead', async () => {
+    const model = classifier();
+    const events: string[] = [];
+    async function* batches(): AsyncGenerator<Batch> {
+      for (let i = 0; i < 6; i++) {
+        events.push(`produce ${i}`);
+        yield { x: x.slice(i * 150, (i + 1) * 150), y: labels.slice(i * 50, (i + 1) * 50) };
+      }
+    }
+    await model.fit(batches, { callbacks: { onBatchEnd: (b) => void events.push(`trained ${b}`) } });
+    expect(events).toEqual([
+      'produce 0', 'produce 1', 'trained 0', 'produce 2', 'trained 1', 'produce 3', 'trained 2', 'produce 4', 'trained 3',
+      'produce 5', 'trained 4', 'trained 5',
+    ]);
+  });
+
+  test('a shuffle buffer on the stream; errors name what is wrong', async () => {
+    const model = classifier();
+    const data = Dataset.fromArrays(x, labels, { features: 3 });
+    const history = await model.fit(data, { epochs: 2, batchSize: 30, shuffle: { bufferSize: 100 } });
+    expect(history.loss).toHaveLength(2);
+    await expect(model.fit(data, { shuffle: true })).rejects.toThrow(/Expected \{ bufferSize \} for a stream, which cannot be shuffled whole for shuffle/);
+    await expect(model.fit(data, { validationSplit: 0.2 })).rejects.toThrow(/dataset\.split\(fraction\)/);
+    await expect(model.fit(Dataset.from([{ x: new Float32Array(5), y: new Int32Array(1) } as Batch]))).rejects.toThrow(/multiple of inputSize 3/);
+    await expect(model.fit(Dataset.from([42 as unknown as Batch]))).rejects.toThrow(/Expected \{ x, y \} batch for batch 0 of the stream but received 42/);
+    const bad = Dataset.fromCsv(file('badfit.csv', 'a,b,c,kind\n1,2,3,low\n1,x,3,low\n'), { target: 'kind', labels: CLASSES });
+    await expect(model.fit(bad)).rejects.toBeInstanceOf(DataFormatError);
+    // The model is usable afterwards: nothing is left busy.
+    expect(model.predict(x.subarray(0, 3))).toHaveLength(3);
+  });
+});
+
+
