@@ -36,6 +36,8 @@ export { ACTIVATIONS, LOSSES } from './layout';
 export type { ActivationName, LossName } from './layout';
 export type { InputData, TargetData, LabelArray } from './data/arrays';
 export { Dataset } from './data/dataset';
+export { MinMaxScaler, Scaler, StandardScaler } from './data/scalers';
+export type { ScalerRecord } from './data/scalers';
 export type { Batch, Example } from './data/dataset';
 export type { DataSource } from './data/source';
 export type { CsvOptions } from './data/csv';

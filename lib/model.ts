@@ -6,12 +6,13 @@ import { createNativeBackend } from './backends/native';
 import { toCallbackList, type Callbacks, type History } from './train/callbacks';
 import { checkFinite, nonFiniteError, requireFixedSize, toInputs, toTargets, type InputData, type TargetData } from './data/arrays';
 import {
-  BlastrainError, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError,
+  BlastrainError, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError, ShapeError,
   StateError,
 } from './errors';
 import { runFit, trainOutcome } from './train/fit';
 import { ArrayFeed, StreamFeed, type BatchFeed, type StreamBatch } from './train/feed';
 import { Dataset } from './data/dataset';
+import { Scaler, type ScalerRecord } from './data/scalers';
 import { isDataSource, streamBatches, toDataset, type DataSource } from './data/source';
 import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_COUNTERS, BATCH_LOSS, statsFor } from './job';
 import { Dense, Dropout, type Layer } from './layers';
@@ -158,6 +159,8 @@ export class Sequential {
   private busy: string | undefined;
   /** A save started from a fit callback, still reading the buffers: fit waits for it before its next chunk. */
   private reading: Promise<void> | undefined;
+  /** The input preprocessing (setPreprocessing), a snapshot the caller cannot change. */
+  private scaler: Scaler | undefined;
   /** Set to true (e.g. from a callback) to end fit() after the current chunk of batches, as in Keras. */
   stopTraining = false;
 
@@ -241,6 +244,31 @@ export class Sequential {
   get loss(): LossName | undefined {
     return this.compiled?.loss;
   }
+  /**
+   * Makes a fitted StandardScaler or MinMaxScaler the model's input preprocessing: from then on
+   * every call that takes rows (fit, trainStep, forward, predict, evaluate and their async
+   * forms, streams included) scales them first, into a copy, and save() stores it, so a loaded
+   * model takes raw rows too. null removes it. The scaler is copied: refitting it later does not
+   * change the model.
+   */
+  setPreprocessing(scaler: Scaler | null): void {
+    this.exclusive('setPreprocessing', () => {
+      if (scaler === null) {
+        this.scaler = undefined;
+        return;
+      }
+      if (!(scaler instanceof Scaler)) throw invalid('scaler', 'fitted StandardScaler or MinMaxScaler, or null', scaler);
+      const copy = Scaler.fromJSON(scaler.toJSON());
+      if (copy.features !== this.inputSize) throw new ShapeError(`Expected a scaler fitted on ${this.inputSize} features (the model's inputSize) but it was fitted on ${copy.features}`);
+      this.scaler = copy;
+    });
+  }
+
+  /** The input preprocessing, as its record (type, offset, factor), or undefined. */
+  get preprocessing(): ScalerRecord | undefined {
+    return this.scaler?.toJSON();
+  }
+
   /** The names of the compiled metrics, as they appear in logs, History and evaluate(). */
   get metricNames(): string[] {
     return this.compiled?.metrics.metrics.map((m) => m.name) ?? [];
@@ -368,7 +396,7 @@ export class Sequential {
   trainStep(x: InputData, y: TargetData): number {
     return this.exclusive('trainStep', () => {
       const { optimizer } = this.requireCompiled('trainStep');
-      const inputs = toInputs('x', x, this.inputSize);
+      const inputs = this.scaled(toInputs('x', x, this.inputSize));
       const samples = inputs.length / this.inputSize;
       const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
       this.reserve(samples);
@@ -653,6 +681,7 @@ export class Sequential {
       architecture: this.architecture(),
       ...(this.compiled && { loss: this.compiled.loss, metrics: this.metricConfigs() }),
       ...(optimizer && { optimizer: { type: optimizer.type, options: optimizer.options } }),
+      ...(this.scaler && { preprocessing: this.scaler.toJSON() }),
     };
   }
 
@@ -699,6 +728,7 @@ export class Sequential {
         loss: this.compiled.loss, metrics: this.metricConfigs(),
         optimizer: { type: this.compiled.optimizer.type, options: this.compiled.optimizer.options },
       }),
+      ...(this.scaler && { preprocessing: this.scaler.toJSON() }),
       ...(withOptimizer && { optimizerStep: optimizer!.stepCount, randomState: this.random.state }),
     };
     const state = withOptimizer
@@ -769,6 +799,7 @@ export class Sequential {
         const optimizer = createOptimizer(record.optimizer.type, record.optimizer.options);
         model.compile({ loss: record.loss, optimizer: optimizer!, metrics: record.metrics?.map(metricFromConfig) });
       }
+      if (record.preprocessing !== undefined) model.setPreprocessing(Scaler.fromJSON(record.preprocessing));
       return model;
     } catch (error) {
       if (!(error instanceof BlastrainError) || error instanceof OutOfMemoryError) throw error;
@@ -814,7 +845,12 @@ export class Sequential {
   private inputs(x: unknown): Float32Array {
     const inputs = toInputs('x', x, this.inputSize);
     checkFinite('x', inputs, this.inputSize, this.ops);
-    return inputs;
+    return this.scaled(inputs);
+  }
+
+  /** Raw rows through the model's preprocessing (a scaled copy), or as they are without one. */
+  private scaled(inputs: Float32Array): Float32Array {
+    return this.scaler === undefined ? inputs : this.scaler.transform(inputs);
   }
 
   private targets(y: unknown, samples: number): TargetArray {

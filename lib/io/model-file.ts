@@ -6,6 +6,7 @@
 // tensor `optimizer.<name>`). __metadata__ holds, as JSON strings, everything needed to build
 // the same model again: format version, architecture, loss, optimizer, its step count, and the
 // shuffling generator's state (so training resumes exactly).
+import { Scaler, type ScalerRecord } from '../data/scalers';
 import { metricFromConfig, type MetricConfig } from '../metrics/metrics';
 import { ModelFormatError } from '../errors';
 import { ACTIVATIONS, LOSSES, type ActivationName, type LossName } from '../layout';
@@ -37,6 +38,8 @@ export interface ModelRecord {
   /** compile's metrics (a file without them compiles with the loss's defaults). */
   readonly metrics?: readonly MetricConfig[];
   readonly optimizer?: OptimizerRecord;
+  /** The input preprocessing (a fitted scaler), when the model has one. */
+  readonly preprocessing?: ScalerRecord;
   /** Present when the file holds the optimizer's state: the steps it had taken. */
   readonly optimizerStep?: number;
   readonly randomState?: number;
@@ -108,6 +111,7 @@ export function encodeModel(
   };
   if (record.loss !== undefined) metadata.loss = record.loss;
   if (record.metrics !== undefined) metadata.metrics = JSON.stringify(record.metrics);
+  if (record.preprocessing !== undefined) metadata.preprocessing = JSON.stringify(record.preprocessing);
   if (record.optimizer !== undefined) metadata.optimizer = JSON.stringify(record.optimizer);
   if (record.optimizerStep !== undefined) metadata.optimizer_step = String(record.optimizerStep);
   if (record.randomState !== undefined) metadata.random_state = String(record.randomState);
@@ -169,6 +173,15 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
       bad('metrics');
     }
     record.metrics = list as MetricConfig[];
+  }
+  if (metadata.preprocessing !== undefined) {
+    try {
+      const scaler = Scaler.fromJSON(parseJson(source, 'preprocessing', metadata.preprocessing));
+      if (scaler.features !== architecture.inputSize) bad('preprocessing');
+      record.preprocessing = scaler.toJSON();
+    } catch {
+      bad('preprocessing');
+    }
   }
   if (metadata.optimizer !== undefined) {
     const o = parseJson(source, 'optimizer', metadata.optimizer) as Partial<OptimizerRecord> | null;
