@@ -5,8 +5,8 @@
 //   npm run bench -- --quick            tiny and small, 3 runs (a smoke test)
 //   npm run bench -- --configs=medium   some configs; --systems=tfjs-wasm,naive-js likewise
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -196,6 +196,30 @@ async function memoryGrowth(config, data) {
   return { stepsPerRound, startRssMiB: start, fitRssMiB, trainStepRssMiB };
 }
 
+/**
+ * The medium network trained from CSV files generated here (two sizes, deleted after), each run
+ * in a fresh process (bench/streaming.mjs) so its peak RSS is its own, against fit on the
+ * smaller file's rows in memory.
+ */
+async function streamingCase() {
+  const { writeCsv } = await import('./streaming.mjs');
+  const sizes = quick ? [8, 32] : [256, 1024];
+  const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-bench-csv-'));
+  const child = (mode, file) => JSON.parse(execFileSync(process.execPath, [path.join(here, 'streaming.mjs'), mode, file], { encoding: 'utf8' }));
+  try {
+    const runs = [];
+    for (const mib of sizes) {
+      const file = path.join(dir, `medium-${mib}.csv`);
+      const rows = await writeCsv(file, mib * 2 ** 20);
+      runs.push({ fileMiB: Math.round(statSync(file).size / 2 ** 20), rows, ...child('stream', file), ...(runs.length === 0 ? { memory: child('memory', file) } : {}) });
+      rmSync(file);
+    }
+    return runs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Event-loop delay on the main thread while the medium config trains with fit. */
 async function eventLoopDelay() {
   const config = CONFIGS.find((c) => c.name === 'medium');
@@ -247,6 +271,7 @@ const tiny = CONFIGS[0];
 const overhead = await callOverhead(tiny, makeData(tiny));
 const memory = await memoryGrowth(CONFIGS[1], makeData(CONFIGS[1]));
 const delay = await eventLoopDelay();
+const streaming = configs.some((c) => c.name === 'medium') || 'streaming' in args ? await streamingCase() : [];
 
 console.log('\nSpeed-up over the naive JS baseline (same run):');
 const header = ['system', ...configs.map((c) => c.name)];
@@ -266,13 +291,17 @@ console.log(`trainStep on tiny: ${overhead.trainStepMicroseconds.toFixed(2)} µs
 console.log(`a whole fit call on one tiny batch (checks + one thread-pool round trip): ${overhead.oneBatchFitMicroseconds.toFixed(0)} µs, ${(overhead.oneBatchFitMicroseconds / 500).toFixed(2)}% of a 50 ms chunk of a long fit`);
 console.log(`RSS (MiB) from ${memory.startRssMiB} after each ${memory.stepsPerRound.toLocaleString('en-US')} small steps: fit ${memory.fitRssMiB.join(', ')}; trainStep ${memory.trainStepRssMiB.join(', ')}`);
 console.log(`event-loop delay while medium trains with fit for ${delay.seconds.toFixed(1)} s: p50 ${delay.p50Ms.toFixed(2)} ms, p99 ${delay.p99Ms.toFixed(2)} ms, max ${delay.maxMs.toFixed(2)} ms`);
+for (const r of streaming) {
+  const vs = r.memory ? `; in memory (same rows, fresh process) ${Math.round(r.memory.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.memory.maxRssMiB.toFixed(0)} MiB → streaming at ${(100 * r.samplesPerSecond / r.memory.samplesPerSecond).toFixed(0)}%` : '';
+  console.log(`medium from a ${r.fileMiB} MiB CSV (${r.rows.toLocaleString('en-US')} rows): ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, event-loop p99 ${r.eventLoopP99Ms.toFixed(2)} ms${vs}`);
+}
 for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
 for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
 for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name} on ${r.config}: ${r.skipped}`);
 
 const out = path.join(here, 'results');
 mkdirSync(out, { recursive: true });
-const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, overhead, memory, eventLoopDelay: delay };
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, overhead, memory, eventLoopDelay: delay };
 writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
 writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
 console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'benchmark.json'))} and ${path.relative(process.cwd(), path.join(out, 'speedup.svg'))}`);

@@ -24,15 +24,23 @@ export function fromCsv(path: string, options: CsvOptions): Dataset<Example> {
   const decoder = tableDecoder(path, table as unknown as TableOptions);
   return Dataset.ofExamples(async function* records() {
     decoder.reset();
-    const input = createReadStream(path);
+    // Small reads keep each synchronous parse short, so the event loop keeps turning.
+    const input = createReadStream(path, { highWaterMark: 16 * 1024 });
     const parser = input.pipe(
-      parse({ delimiter: (delimiter as string | undefined) ?? ',', columns: named, info: true, skip_empty_lines: true, trim: true }),
+      parse({ delimiter: (delimiter as string | undefined) ?? ',', info: true, skip_empty_lines: true, trim: true }),
     );
     input.on('error', (error) => parser.destroy(error)); // pipe() does not pass a read error on
+    // Records are arrays (faster than one object per row); a header maps names to positions.
+    let columns: (string | number)[] | undefined;
+    let position = new Map<string | number, number>();
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string> | string[]; info: { lines: number } }>) {
-        const columns = named ? Object.keys(record) : (record as string[]).map((_, i) => i);
-        const example = decoder.decode({ columns, get: (c) => (record as Record<string | number, string>)[c] }, info.lines);
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        if (columns === undefined) {
+          columns = named ? record : record.map((_, i) => i);
+          position = new Map(columns.map((c, i) => [c, i]));
+          if (named) continue;
+        }
+        const example = decoder.decode({ columns, get: (c) => record[position.get(c) ?? -1] }, info.lines);
         if (example !== undefined) yield example;
       }
     } catch (error) {

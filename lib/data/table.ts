@@ -80,16 +80,18 @@ export function tableDecoder(file: string, options: TableOptions): TableDecoder 
     return value;
   };
 
+  // Per feature column, its categories (one-hot) or undefined (a number): worked out once.
+  let plan: [column: string | number, known: readonly string[] | undefined][] = [];
   const decodeRow = (row: RowReader, line: number): Example => {
     if (info.featureNames.length === 0) {
       info.featureNames = featureList ?? row.columns.filter((c) => c !== target);
-      info.features = info.featureNames.reduce<number>((n, c) => n + (categories[String(c)]?.length ?? 1), 0);
+      plan = info.featureNames.map((c) => [c, categories[String(c)]]);
+      info.features = plan.reduce((n, [, known]) => n + (known?.length ?? 1), 0);
       if (info.features === 0) fail('Expected at least one feature column', line);
     }
     const x = new Float32Array(info.features);
     let at = 0;
-    for (const column of info.featureNames) {
-      const known = categories[String(column)];
+    for (const [column, known] of plan) {
       if (known === undefined) {
         x[at++] = number(row, column, line);
         continue;

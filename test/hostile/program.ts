@@ -25,11 +25,12 @@ export interface ProgramResult {
   reports: unknown[];
 }
 
-export function runProgram(source: string, timeoutMs = 60_000): Promise<ProgramResult> {
+/** Runs `source` in a new Node process (with `nodeArgs` before the program, e.g. a heap limit). */
+export function runProgram(source: string, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<ProgramResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--expose-gc', '-e', `${PRELUDE}\n(async () => {\n${source}\n})().catch((e) => { console.error(e); process.exit(70); });`],
+      [...nodeArgs, '--expose-gc', '-e', `${PRELUDE}\n(async () => {\n${source}\n})().catch((e) => { console.error(e); process.exit(70); });`],
       { timeout: timeoutMs, maxBuffer: 1 << 24, env: { ...process.env } },
       (error, stdout, stderr) => {
         const reports = stdout.split('\n').filter((l) => l.startsWith('REPORT ')).map((l) => JSON.parse(l.slice(7)) as unknown);
