@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Dataset, Dense, f1, Sequential, SGD } from 'blastrain';
+import { Dataset, Dense, f1, Sequential, SGD, StandardScaler } from 'blastrain';
 
 // A CSV as a server might receive it: two numeric features, a categorical one, a class column.
 const file = path.join(tmpdir(), 'blastrain-streaming-example.csv');
@@ -28,6 +28,9 @@ const model = new Sequential({
   layers: [new Dense(32, { activation: 'relu' }), new Dense(2, { activation: 'softmax' })],
 });
 model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.05, momentum: 0.9 }), metrics: ['accuracy', f1({ average: 'macro' })] });
+// Normalization fitted in one streaming pass, then part of the model (and of its saved file):
+// every call below takes raw rows.
+model.setPreprocessing(await new StandardScaler().fit(train));
 
 // While native code trains one batch, the next is parsed; at most one batch is read ahead.
 const history = await model.fit(train, { epochs: 8, batchSize: 64, shuffle: { bufferSize: 1024 }, validationData: held });

@@ -186,6 +186,25 @@ describe('fit on a stream', () => {
     ]);
   });
 
+  test('an AbortSignal stops a stream between batches and closes its iterator', async () => {
+    const model = classifier();
+    const controller = new AbortController();
+    let closed = false;
+    async function* batches(): AsyncGenerator<Batch> {
+      try {
+        for (let i = 0; ; i++) {
+          if (i === 3) controller.abort(new Error('client went away'));
+          yield { x: x.slice(0, 150), y: labels.slice(0, 50) };
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(model.fit(batches, { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORT_ERR', message: expect.stringMatching(/client went away/) });
+    expect(closed).toBe(true);
+    expect(model.isTraining).toBe(false);
+  });
+
   test('a shuffle buffer on the stream; errors name what is wrong', async () => {
     const model = classifier();
     const data = Dataset.fromArrays(x, labels, { features: 3 });
