@@ -32,13 +32,17 @@ export function statsFor(batches: number, perBatch: number): Float64Array {
 }
 
 /** Batches of batchSize rows of the sample order (rows, or 0..n-1), from batch firstBatch on. */
-export interface TrainRun {
+export interface BatchRun {
   readonly x: Float32Array;
   readonly y: TargetArray;
   readonly rows: Int32Array | null;
   readonly batchSize: number;
   readonly firstBatch: number;
   readonly batchCount: number;
+}
+
+/** A run of batches to train, with what the update of each needs. */
+export interface TrainRun extends BatchRun {
   /** Optimizer steps taken before the run. */
   readonly step: number;
   /** Per batch (batchCount × 2): learning rate, and momentum-slot value (NaN: unchanged); or null. */

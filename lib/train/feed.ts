@@ -1,18 +1,12 @@
 // Where fit's batches come from, epoch after epoch: the in-memory arrays in runs of several
 // batches over a seeded permutation (ArrayFeed), or a stream, one batch per run, the next one
 // produced by JavaScript while native code trains the current one (StreamFeed).
+import type { BatchRun } from '../job';
 import type { TargetArray } from '../native';
 import type { Random } from '../random';
 
-/** A run of batches as one trainAsync call takes it. */
-export interface FeedRun {
-  readonly x: Float32Array;
-  readonly y: TargetArray;
-  /** The sample order the batches index, or null for consecutive rows. */
-  readonly rows: Int32Array | null;
-  readonly batchSize: number;
-  readonly firstBatch: number;
-  readonly batchCount: number;
+/** A run of batches as one trainAsync call takes it, and the rows of each. */
+export interface FeedRun extends BatchRun {
   /** Rows in batch i of the run (the last batch of an epoch may be shorter). */
   rowsIn(i: number): number;
 }
