@@ -13,8 +13,16 @@ import { ACTIVATIONS, LOSSES, type ActivationName, type LossName } from '../layo
 import { OPTIMIZER_TYPES } from '../optim/registry';
 import { elementCount, encodeHeader, littleEndianBytes, readTensor, type ByteSource, type Header, type TensorEntry } from './safetensors';
 
-/** The version this library writes; it reads this one and every earlier one. */
-export const FORMAT_VERSION = 1;
+/** The newest version this library writes; it reads this one and every earlier one. */
+export const FORMAT_VERSION = 2;
+/**
+ * The version a file is written with: the lowest that reads it correctly, so older readers keep
+ * loading what they can. Version 2 adds input preprocessing, which a version-1 reader would
+ * ignore and then predict from unscaled rows, so only such files are marked 2.
+ */
+function versionFor(record: ModelRecord): number {
+  return record.preprocessing !== undefined ? 2 : 1;
+}
 
 export type LayerRecord =
   | { readonly type: 'dense'; readonly units: number; readonly activation: ActivationName; readonly leakyReluAlpha: number }
@@ -105,7 +113,7 @@ export function encodeModel(
 ): Uint8Array[] {
   const metadata: Record<string, string> = {
     format: 'blastrain',
-    format_version: String(FORMAT_VERSION),
+    format_version: String(versionFor(record)),
     architecture: JSON.stringify(record.architecture),
     torch_module: torchModule(record.architecture),
   };

@@ -95,12 +95,16 @@ describe("as the model's preprocessing", () => {
     const model = build();
     model.setPreprocessing(await new MinMaxScaler().fit(x, { features: F }));
     await model.fit(x, y, { epochs: 1, batchSize: 250 });
-    const loaded = await Sequential.fromBuffer(model.toBuffer());
+    const bytes = model.toBuffer();
+    // Version 2 marks a file a version-1 reader would misread (it would skip the scaling).
+    expect(bytes.toString('latin1', 0, 4000)).toMatch(/"format_version":"2"/);
+    const loaded = await Sequential.fromBuffer(bytes);
     expect(loaded.preprocessing).toEqual(model.preprocessing);
     expectClose(loaded.predict(x.subarray(0, 300)), model.predict(x.subarray(0, 300)), 0, 0, 'predictions');
     expect(model.toJSON().preprocessing).toEqual(model.preprocessing);
     model.setPreprocessing(null);
     expect(model.preprocessing).toBeUndefined();
+    expect(model.toBuffer().toString('latin1', 0, 4000)).toMatch(/"format_version":"1"/);
     expect(() => model.setPreprocessing(new StandardScaler())).toThrow(StateError);
     const narrow = await new StandardScaler().fit(new Float32Array(10), { features: 2 });
     expect(() => model.setPreprocessing(narrow)).toThrow(/Expected a scaler fitted on 3 features \(the model's inputSize\) but it was fitted on 2/);

@@ -163,7 +163,7 @@ describe('malformed files give a ModelFormatError that says what is wrong', () =
     ['missing tensor', () => withHeader(valid(), (h) => { const meta = h.__metadata__ as Record<string, string>; const arch = JSON.parse(meta.architecture!); arch.layers[0].units = 15; meta.architecture = JSON.stringify(arch); }), /shape|holds/],
     ['extra tensor', () => withHeader(valid(), (h) => { (h.__metadata__ as Record<string, string>).optimizer = JSON.stringify({ type: 'sgd', options: {} }); }), /unexpected optimizer.expAvg/],
     ['non-finite weights', () => { const b = valid(); b.writeFloatLE(Infinity, 8 + Number(b.readBigUInt64LE(0)) + 4); return b; }, /'0.weight' holds Infinity at index 1/],
-    ['a newer format version', () => withHeader(valid(), (h) => { (h.__metadata__ as Record<string, string>).format_version = '2'; }), /newer blastrain \(format version 2; this one reads up to 1\)/],
+    ['a newer format version', () => withHeader(valid(), (h) => { (h.__metadata__ as Record<string, string>).format_version = '3'; }), /newer blastrain \(format version 3; this one reads up to 2\)/],
     ['not a blastrain file', () => withHeader(valid(), (h) => { delete (h.__metadata__ as Record<string, string>).format; }), /not a blastrain model file.*loadWeights/],
     ['an architecture blastrain cannot build', () => withHeader(valid(), (h) => { const meta = h.__metadata__ as Record<string, string>; meta.architecture = meta.architecture!.replace('"relu"', '"swish"'); }), /invalid layer record/],
   ];
