@@ -9,6 +9,7 @@ import { describe, invalid, positiveInteger, readOptions } from '../validate';
 import { fromCsv, type CsvOptions } from './csv';
 import { fromJsonLines } from './json-lines';
 import type { TableInfo, TableOptions } from './table';
+import type { LabelArray } from './arrays';
 
 /** One sample: its features, and its target (a class label, or float target values). */
 export interface Example {
@@ -64,13 +65,17 @@ export class Dataset<T = Example | Batch> implements AsyncIterable<T> {
    * Examples from in-memory arrays: x (samples × features) and y float rows (samples × outputs)
    * or integer class labels (samples,). The rows are views of x and y, not copies.
    */
-  static fromArrays(x: Float32Array, y: Float32Array | ArrayLike<number>, options: { features: number }): Dataset<Example> {
+  static fromArrays(x: Float32Array, y: Float32Array | LabelArray, options: { features: number }): Dataset<Example> {
     const o = readOptions('fromArrays options', options, ['features']);
     const features = positiveInteger('features', o.features);
     if (typedArrayKind(x) !== 'Float32Array') throw invalid('x', 'Float32Array (samples × features)', x);
     if (x.length === 0 || x.length % features !== 0) throw new ShapeError(`Expected x length to be a positive multiple of features ${features} but received ${describe(x)}`);
     const samples = x.length / features;
-    const labels = typedArrayKind(y) !== 'Float32Array';
+    const kind = typedArrayKind(y);
+    if (kind === undefined || !['Float32Array', 'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array'].includes(kind)) {
+      throw invalid('y', 'Float32Array of targets or an integer typed array of class labels', y);
+    }
+    const labels = kind !== 'Float32Array';
     if (labels ? y.length !== samples : y.length % samples !== 0) {
       throw new ShapeError(`Expected y to hold ${labels ? `${samples} class labels` : `a multiple of ${samples} values`} but received ${describe(y)}`);
     }

@@ -79,6 +79,7 @@ describe('pipelines', () => {
     expect(() => rows.shuffle({ bufferSize: 10, seeds: 1 } as never)).toThrow(/Unknown option 'seeds' in shuffle options; did you mean 'seed'\?/);
     expect(() => Dataset.from(42 as never)).toThrow(InvalidArgumentError);
     expect(() => Dataset.fromArrays(x, labels.subarray(1), { features: 3 })).toThrow(/Expected y to hold 300 class labels/);
+    expect(() => Dataset.fromArrays(x, [0.5, 1.5] as never, { features: 3 })).toThrow(/Expected Float32Array of targets or an integer typed array of class labels for y but received array/);
   });
 });
 
