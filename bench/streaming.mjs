@@ -1,8 +1,9 @@
 // The streaming case of npm run bench: the medium network trained for one epoch from a CSV file
 // (Dataset.fromCsv: csv-parse, one batch read ahead while the previous one trains) against fit
 // on the same rows already in memory, each in a fresh Node process so that its peak RSS is its
-// own. Run by bench/run.mjs; by hand: node bench/streaming.mjs stream|memory FILE
-import { createWriteStream } from 'node:fs';
+// own. Run by bench/run.mjs; by hand: node bench/streaming.mjs stream|memory|parse FILE (parse:
+// the loader alone, no training)
+import { createWriteStream, statSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { Dataset, Dense, SGD, Sequential } from '../dist/index.js';
@@ -38,6 +39,15 @@ function model() {
   const m = new Sequential({ inputSize: FEATURES, seed: 1, layers: [new Dense(512, { activation: 'relu' }), new Dense(512, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })] });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: LR }) });
   return m;
+}
+
+/** The loader alone (csv-parse and the row decoder), no training: rows/s and MB/s. */
+async function parseOnly(file) {
+  const started = performance.now();
+  let rows = 0;
+  for await (const batch of Dataset.fromCsv(file, { target: 'label', labels: CLASSES }).batch(128)) rows += batch.y.length;
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ mode: 'parse', rows, seconds, rowsPerSecond: rows / seconds, megabytesPerSecond: statSync(file).size / 1e6 / seconds }));
 }
 
 async function child(mode, file) {
@@ -76,3 +86,4 @@ async function child(mode, file) {
 }
 
 if (process.argv[2] === 'stream' || process.argv[2] === 'memory') await child(process.argv[2], process.argv[3]);
+if (process.argv[2] === 'parse') await parseOnly(process.argv[3]);

@@ -98,7 +98,6 @@ export class Layout {
   private readonly weightOffsets: number[] = [];
   private readonly actRows: number[] = [];
   private readonly outputRow: number;
-  private readonly counters: readonly CounterSpec[];
 
   constructor(inputSize: number, layers: readonly LayerShape[], loss = LOSS_MSE, seed = 0, counters: readonly CounterSpec[] = []) {
     this.inputSize = inputSize;
@@ -121,7 +120,6 @@ export class Layout {
     }
     this.paramCount = offset;
     this.outputRow = row;
-    this.counters = counters;
     let slot = BATCH_COUNTERS;
     const counterPlans = counters.map((c) => {
       const plan = { kind: c.kind, param: c.param, offset: slot };
@@ -147,9 +145,6 @@ export class Layout {
   /** Where counter i's slots start in a batch's stats. */
   counterOffset(i: number): number {
     return (this.plan.counters[i] as CounterPlan).offset;
-  }
-  get counterCount(): number {
-    return this.counters.length;
   }
 
   get layers(): number {

@@ -466,8 +466,8 @@ export class Sequential {
           const heldBatches = streamBatches(toDataset(held as DataSource), validationBatchSize ?? batchSizeOption, undefined, this.seed);
           validate = () => this.evaluateStream(heldBatches, validationBatchSize ?? INFERENCE_CHUNK);
         } else if (held !== undefined) {
-          const { validation } = this.validationSet({ inputs: new Float32Array(0), targets: new Float32Array(0), samples: 0 }, held, undefined);
-          validate = () => this.evaluateArrays(validation!, validationBatchSize ?? batchSizeOption);
+          const validation = this.validationArrays(held);
+          validate = () => this.evaluateArrays(validation, validationBatchSize ?? batchSizeOption);
         }
       } else {
         const shuffle = boolean('shuffle', o.shuffle ?? true);
@@ -869,18 +869,21 @@ export class Sequential {
    * The training rows and the validation rows: validationData as given, or the last
    * validationSplit of the rows (views of the same memory, no copy).
    */
+  /** validationData given as an [x, y] pair of arrays, checked. */
+  private validationArrays(data: unknown): { inputs: Float32Array; targets: TargetArray; samples: number } {
+    const pair = readArray(data);
+    if (pair === undefined || pair.length !== 2) throw invalid('validationData', '[x, y] pair', data);
+    const validation = this.data(pair[0], pair[1]);
+    requireFixedSize('validationData x', validation.inputs);
+    requireFixedSize('validationData y', validation.targets);
+    return validation;
+  }
+
   private validationSet(
     all: { inputs: Float32Array; targets: TargetArray; samples: number }, data: unknown, split: unknown,
   ): { inputs: Float32Array; targets: TargetArray; samples: number; validation?: { inputs: Float32Array; targets: TargetArray; samples: number } } {
     if (data !== undefined && split !== undefined) throw new InvalidArgumentError('Expected validationData or validationSplit, not both');
-    if (data !== undefined) {
-      const pair = readArray(data);
-      if (pair === undefined || pair.length !== 2) throw invalid('validationData', '[x, y] pair', data);
-      const validation = this.data(pair[0], pair[1]);
-      requireFixedSize('validationData x', validation.inputs);
-      requireFixedSize('validationData y', validation.targets);
-      return { ...all, validation };
-    }
+    if (data !== undefined) return { ...all, validation: this.validationArrays(data) };
     if (split === undefined) return all;
     const fraction = finiteNumber('validationSplit', split, 0, 1);
     const held = Math.floor(all.samples * fraction);

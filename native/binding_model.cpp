@@ -36,7 +36,7 @@ long read_counters(Napi::Env env, Napi::Value list, std::vector<CounterRecord>* 
     c.kind = (int)field(env, r, "kind", 0, kCounterKindCount - 1);
     c.param = (int)field(env, r, "param", 0, kIntMax);
     c.offset = field(env, r, "offset", 0, 1L << 53);
-    int width = counter_width(c.kind, c.param, loss, K);
+    long width = counter_width(c.kind, c.param, loss, K);
     if (width == 0) fail(env, kInvalidArgument, "plan.counters[" + std::to_string(m) + "] does not fit the loss and outputs");
     if (c.offset != offset) fail(env, kInvalidArgument, "plan.counters[" + std::to_string(m) + "] has an offset that disagrees with the widths");
     offset += width;

@@ -6,7 +6,7 @@ bool counters_per_row(int loss, int K) {
   return loss == LOSS_CATEGORICAL_CROSSENTROPY || (loss == LOSS_MSE && K > 1);
 }
 
-int counter_width(int kind, int param, int loss, int K) {
+long counter_width(int kind, int param, int loss, int K) {
   bool per_row = counters_per_row(loss, K);
   switch (kind) {
     case COUNTER_ACCURACY:
@@ -17,7 +17,7 @@ int counter_width(int kind, int param, int loss, int K) {
       return per_row && param >= 1 && param <= K ? 2 : 0;
     case COUNTER_CONFUSION:
       if (param == kConfusionBinary) return !per_row || K == 2 ? 3 : 0;
-      if (param == kConfusionPerClass) return 3 * K;
+      if (param == kConfusionPerClass) return 3L * K;  // long: 3·K can pass 2^31
       return 0;
   }
   return 0;
@@ -91,13 +91,13 @@ void counters_accumulate(double* slots, const CounterRecord* counters, int n, co
             if (c.param == kConfusionBinary) {
               add_confusion(s, predicted == 1, truth == 1);
             } else {
-              s[3 * predicted] += predicted == truth;      // tp of the predicted class
-              s[3 * predicted + 1] += predicted != truth;  // fp of the predicted class
-              s[3 * truth + 2] += predicted != truth;      // fn of the true class
+              s[3L * predicted] += predicted == truth;      // tp of the predicted class
+              s[3L * predicted + 1] += predicted != truth;  // fp of the predicted class
+              s[3L * truth + 2] += predicted != truth;      // fn of the true class
             }
           } else {
             for (int k = 0; k < K; k++)
-              add_confusion(c.param == kConfusionBinary ? s : s + 3 * k, z[k] > threshold,
+              add_confusion(c.param == kConfusionBinary ? s : s + 3L * k, z[k] > threshold,
                             target_at(t, b, k, K) > 0.5f);
           }
           break;

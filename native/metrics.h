@@ -32,7 +32,7 @@ bool counters_per_row(int loss, int K);
 
 // Slots the counter takes for K outputs, or 0 when it cannot be used with this loss and K
 // (top-k and per-row confusion need rows with one class; binary confusion per row needs K = 2).
-int counter_width(int kind, int param, int loss, int K);
+long counter_width(int kind, int param, int loss, int K);
 
 // Adds the batch's counts to slots (laid out by the records' offsets).
 // scores: (B, K) logits for the fused losses (threshold 0), outputs for mse (threshold 0.5)

@@ -21,18 +21,19 @@ export function fromJsonLines(path: string, options: TableOptions): Dataset<Exam
         line++;
         if (text.trim() === '') continue;
         let row: unknown;
+        let problem: string | undefined;
         try {
           row = JSON.parse(text);
+          if (typeof row !== 'object' || row === null || Array.isArray(row)) problem = `found ${JSON.stringify(row)}`;
         } catch (error) {
-          row = new DataFormatError(`Expected a JSON object but found invalid JSON (${(error as Error).message}) in ${path} line ${line}`, { file: path, line });
+          problem = `found invalid JSON (${(error as Error).message})`;
         }
-        if (row instanceof DataFormatError || typeof row !== 'object' || row === null || Array.isArray(row)) {
-          const problem = row instanceof DataFormatError ? row : new DataFormatError(`Expected a JSON object but found ${JSON.stringify(row)} in ${path} line ${line}`, { file: path, line });
+        if (problem !== undefined) {
           if (table.onError === 'skip') {
             decoder.info.skipped++;
             continue;
           }
-          throw problem;
+          throw new DataFormatError(`Expected a JSON object but ${problem} in ${path} line ${line}`, { file: path, line });
         }
         const object = row as Record<string, unknown>;
         const example = decoder.decode({ columns: Object.keys(object), get: (c) => object[c] }, line);
