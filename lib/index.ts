@@ -41,7 +41,7 @@ export type { ScalerRecord } from './data/scalers';
 export type { Batch, Example } from './data/dataset';
 export type { DataSource } from './data/source';
 export type { CsvOptions } from './data/csv';
-export type { TableInfo, TableOptions } from './data/table';
+export type { Columns, TableInfo, TableOptions } from './data/table';
 export type { BlasInfo, TargetArray } from './native';
 export {
   AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,

@@ -13,6 +13,7 @@ import { runFit, trainOutcome } from './train/fit';
 import { ArrayFeed, StreamFeed, type BatchFeed, type StreamBatch } from './train/feed';
 import { Dataset } from './data/dataset';
 import { Scaler, type ScalerRecord } from './data/scalers';
+import { checkColumns, type Columns } from './data/table';
 import { isDataSource, streamBatches, toDataset, type DataSource } from './data/source';
 import { JOB_NON_FINITE_INPUT, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, BATCH_COUNTERS, BATCH_LOSS, statsFor } from './job';
 import { Dense, Dropout, type Layer } from './layers';
@@ -161,6 +162,8 @@ export class Sequential {
   private reading: Promise<void> | undefined;
   /** The input preprocessing (setPreprocessing), a snapshot the caller cannot change. */
   private scaler: Scaler | undefined;
+  /** The table columns the model reads and predicts (setColumns), frozen. */
+  private tableColumns: Columns | undefined;
   /** Set to true (e.g. from a callback) to end fit() after the current chunk of batches, as in Keras. */
   stopTraining = false;
 
@@ -267,6 +270,23 @@ export class Sequential {
   /** The input preprocessing, as its record (type, offset, factor), or undefined. */
   get preprocessing(): ScalerRecord | undefined {
     return this.scaler?.toJSON();
+  }
+
+  /**
+   * Records which table columns the model reads (`features`, in input order) and predicts
+   * (`target`, and a categorical target's `classes` in label order, one per output or two for a
+   * single sigmoid output); save() stores them, so whoever loads the model can decode a file's
+   * rows for it and name its outputs (the CLI's eval and predict do). null removes them.
+   */
+  setColumns(columns: Columns | null): void {
+    this.exclusive('setColumns', () => {
+      this.tableColumns = columns === null ? undefined : checkColumns(columns, this.inputSize, this.outputSize);
+    });
+  }
+
+  /** The table columns set with setColumns (or loaded with the model), or undefined. */
+  get columns(): Columns | undefined {
+    return this.tableColumns;
   }
 
   /** The names of the compiled metrics, as they appear in logs, History and evaluate(). */
@@ -682,6 +702,7 @@ export class Sequential {
       ...(this.compiled && { loss: this.compiled.loss, metrics: this.metricConfigs() }),
       ...(optimizer && { optimizer: { type: optimizer.type, options: optimizer.options } }),
       ...(this.scaler && { preprocessing: this.scaler.toJSON() }),
+      ...(this.tableColumns && { columns: this.tableColumns }),
     };
   }
 
@@ -723,12 +744,7 @@ export class Sequential {
     const optimizer = this.compiled?.optimizer;
     if (withOptimizer && optimizer === undefined) throw new NotCompiledError(`Cannot ${method} with { optimizer: true } before compile({ loss, optimizer })`);
     const record: ModelRecord = {
-      architecture: this.architecture(),
-      ...(this.compiled && {
-        loss: this.compiled.loss, metrics: this.metricConfigs(),
-        optimizer: { type: this.compiled.optimizer.type, options: this.compiled.optimizer.options },
-      }),
-      ...(this.scaler && { preprocessing: this.scaler.toJSON() }),
+      ...this.toJSON(),
       ...(withOptimizer && { optimizerStep: optimizer!.stepCount, randomState: this.random.state }),
     };
     const state = withOptimizer
@@ -800,6 +816,7 @@ export class Sequential {
         model.compile({ loss: record.loss, optimizer: optimizer!, metrics: record.metrics?.map(metricFromConfig) });
       }
       if (record.preprocessing !== undefined) model.setPreprocessing(Scaler.fromJSON(record.preprocessing));
+      if (record.columns !== undefined) model.setColumns(record.columns);
       return model;
     } catch (error) {
       if (!(error instanceof BlastrainError) || error instanceof OutOfMemoryError) throw error;

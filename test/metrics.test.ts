@@ -179,7 +179,7 @@ test('validation metrics are named val<Metric>, and History and the progress lin
   const lines: string[] = [];
   const out = { write: (s: string) => lines.push(s), isTTY: false } as unknown as NodeJS.WritableStream;
   const progress = new Progress(1, 1, out);
-  const history = await model.fit(x, y, { epochs: 2, batchSize: 32, validationSplit: 0.2, callbacks: { onEpochEnd: (_, logs) => progress.epochEnd(0, logs) } });
+  const history = await model.fit(x, y, { epochs: 2, batchSize: 32, validationSplit: 0.2, callbacks: { onEpochEnd: (_, logs) => progress.epochEnd(0, 240, logs) } });
   expect(Object.keys(history).sort()).toEqual(
     ['accuracy', 'epoch', 'loss', 'lr', 'macroF1', 'top2Accuracy', 'valAccuracy', 'valLoss', 'valMacroF1', 'valTop2Accuracy'].sort(),
   );

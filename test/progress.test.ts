@@ -1,38 +1,85 @@
-// verbose: 1 output: a bar redrawn in place on a terminal, plain lines elsewhere.
+// verbose: 1 output (and the CLI's): a bar redrawn in place on a terminal, cut to its width,
+// with ETA and samples/s; plain lines elsewhere.
 import { expect, test } from 'vitest';
-import { Progress } from '../lib/train/progress';
+import { duration, Progress, type ProgressStream } from '../lib/train/progress';
 
-function stream(isTTY: boolean) {
+function stream(isTTY: boolean, columns?: number) {
   const written: string[] = [];
-  return { written, out: { isTTY, write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WritableStream & { isTTY: boolean } };
+  const out = { isTTY, columns, write: (s: string) => written.push(s) > 0 } as unknown as ProgressStream & { columns?: number };
+  return { written, out };
 }
 
-test('a terminal gets a bar redrawn with \\r, then the epoch line', () => {
+/** A clock the test moves: milliseconds. */
+function clock() {
+  const c = { ms: 0, now: () => c.ms };
+  return c;
+}
+
+test('a terminal gets a bar redrawn with \\r, with ETA and samples/s, then the epoch line', () => {
   const { written, out } = stream(true);
-  const progress = new Progress(2, 10, out);
+  const time = clock();
+  const progress = new Progress(2, 10, out, time.now);
   progress.epochBegin();
-  progress.batchesDone(0, 5, { loss: 0.5, accuracy: 0.75 });
-  progress.batchesDone(0, 10, { loss: 0.25, accuracy: 0.875 });
-  progress.epochEnd(0, { loss: 0.25, accuracy: 0.875 });
-  expect(written[0]).toBe('\rEpoch 1/2 [===========>            ] 5/10 - loss 0.500000 - accuracy 0.7500');
-  expect(written[1]).toBe('\rEpoch 1/2 [========================] 10/10 - loss 0.250000 - accuracy 0.8750');
-  expect(written[2]).toMatch(/^\r\x1b\[KEpoch 1\/2 - loss 0\.250000 - accuracy 0\.8750 - \d+\.\d\ds\n$/);
+  time.ms = 2000;
+  progress.batchesDone(0, 5, 320, { loss: 0.5, accuracy: 0.75 });
+  time.ms = 4000;
+  progress.batchesDone(0, 10, 640, { loss: 0.25, accuracy: 0.875 });
+  progress.epochEnd(0, 640, { loss: 0.25, accuracy: 0.875, lr: 0.1 });
+  expect(written[0]).toBe('\rEpoch 1/2 [===========>            ] 5/10 ETA 2s - 160 samples/s - loss 0.500000 - accuracy 0.7500\x1b[K');
+  expect(written[1]).toBe('\rEpoch 1/2 [========================] 10/10 - 160 samples/s - loss 0.250000 - accuracy 0.8750\x1b[K');
+  expect(written[2]).toBe('\rEpoch 1/2 - 4.00s - 160 samples/s - loss 0.250000 - accuracy 0.8750\x1b[K\n');
+});
+
+test('the bar is cut to the terminal width as it is at each redraw (a resized window never wraps)', () => {
+  const { written, out } = stream(true, 80);
+  const time = clock();
+  const progress = new Progress(1, 100, out, time.now);
+  progress.epochBegin();
+  time.ms = 1000;
+  progress.batchesDone(0, 50, 3200, { loss: 0.5, accuracy: 0.75, valLoss: 0.5 });
+  out.columns = 30;
+  progress.batchesDone(0, 60, 3840, { loss: 0.5, accuracy: 0.75 });
+  progress.epochEnd(0, 6400, { loss: 0.5 });
+  const visible = written.map((w) => w.replace(/^\r/, '').replace(/\x1b\[K\n?$/, ''));
+  expect(visible[0]!.length).toBe(79);
+  expect(visible[0]!.endsWith('…')).toBe(true);
+  expect(visible[1]).toBe('Epoch 1/1 [=============>   …');
+  expect(visible[1]!.length).toBe(29);
+  expect(visible[2]!.length).toBeLessThan(30);
+});
+
+test('a stream of unknown length shows the batches done and no ETA', () => {
+  const { written, out } = stream(true);
+  const time = clock();
+  const progress = new Progress(3, undefined, out, time.now);
+  progress.epochBegin();
+  time.ms = 500;
+  progress.batchesDone(2, 7, 700, { loss: 1 });
+  expect(written[0]).toBe('\rEpoch 3/3 7 batches - 1,400 samples/s - loss 1.000000\x1b[K');
 });
 
 test('a pipe or file gets one line per epoch and no bar', () => {
-  const { written, out } = stream(false);
-  const progress = new Progress(3, 4, out);
+  const { written, out } = stream(false, 20);
+  const time = clock();
+  const progress = new Progress(3, 4, out, time.now);
   progress.epochBegin();
-  progress.batchesDone(1, 2, { loss: 1 });
-  progress.epochEnd(1, { loss: 1 });
-  expect(written).toHaveLength(1);
-  expect(written[0]).toMatch(/^Epoch 2\/3 - loss 1\.000000 - \d+\.\d\ds\n$/);
+  time.ms = 250;
+  progress.batchesDone(1, 2, 10, { loss: 1 });
+  time.ms = 500;
+  progress.epochEnd(1, 20, { loss: 1 });
+  expect(written).toEqual(['Epoch 2/3 - 0.50s - 40 samples/s - loss 1.000000\n']);
 });
 
 test('validation loss and accuracy join the epoch line', () => {
   const { written, out } = stream(false);
-  const progress = new Progress(1, 1, out);
+  const time = clock();
+  const progress = new Progress(1, 1, out, time.now);
   progress.epochBegin();
-  progress.epochEnd(0, { loss: 0.5, accuracy: 0.8, valLoss: 0.625, valAccuracy: 0.75, lr: 0.1 });
-  expect(written[0]).toMatch(/^Epoch 1\/1 - loss 0\.500000 - accuracy 0\.8000 - valLoss 0\.625000 - valAccuracy 0\.7500 - \d+\.\d\ds\n$/);
+  time.ms = 1000;
+  progress.epochEnd(0, 100, { loss: 0.5, accuracy: 0.8, valLoss: 0.625, valAccuracy: 0.75, lr: 0.1 });
+  expect(written[0]).toBe('Epoch 1/1 - 1.00s - 100 samples/s - loss 0.500000 - accuracy 0.8000 - valLoss 0.625000 - valAccuracy 0.7500\n');
+});
+
+test('durations read as seconds, minutes or hours', () => {
+  expect([duration(0.4), duration(59.4), duration(61), duration(3599), duration(3660), duration(-3)]).toEqual(['0s', '59s', '1m01s', '59m59s', '1h01m', '0s']);
 });

@@ -6,8 +6,11 @@ import { invalid, oneOf, readArray, readOptions } from '../validate';
 import type { Example } from './dataset';
 
 export interface TableOptions {
-  /** The target column: a name (with a header, or a JSON-lines key) or a 0-based index. */
-  target: string | number;
+  /**
+   * The target column: a name (with a header, or a JSON-lines key) or a 0-based index. Without
+   * one (rows to predict on), every example's y is an empty Float32Array.
+   */
+  target?: string | number;
   /** The feature columns, in order. Default: every column but the target, in the file's order. */
   features?: readonly (string | number)[];
   /**
@@ -35,6 +38,34 @@ export class TableInfo {
   skipped = 0;
 }
 
+/**
+ * The table columns a model reads and predicts (model.setColumns, saved with the model): its
+ * feature columns in input order, the target column, and a categorical target's classes in
+ * label order, so rows of a file can be decoded for it and its outputs named.
+ */
+export interface Columns {
+  readonly features: readonly (string | number)[];
+  readonly target?: string | number;
+  readonly classes?: readonly string[];
+}
+
+/** A checked, frozen copy of `value` as the columns of a model with `inputs` features and `outputs` outputs. */
+export function checkColumns(value: unknown, inputs: number, outputs: number): Columns {
+  const o = readOptions('columns', value, ['features', 'target', 'classes']);
+  const features = readArray(o.features)?.map((c, i) => columnName(`columns.features[${i}]`, c));
+  if (features?.length !== inputs) throw invalid('columns.features', `array of ${inputs} column names or indices (one per input)`, o.features);
+  const target = o.target === undefined ? undefined : columnName('columns.target', o.target);
+  const classes = o.classes === undefined ? undefined : readArray(o.classes);
+  // One class per output, or two for a single sigmoid output (binary cross-entropy).
+  const count = outputs === 1 ? 2 : outputs;
+  if (o.classes !== undefined && (classes?.length !== count || !classes.every((c) => typeof c === 'string') || new Set(classes).size !== count)) {
+    throw invalid('columns.classes', `array of ${count} distinct class names`, o.classes);
+  }
+  return Object.freeze({
+    features: Object.freeze(features), ...(target !== undefined && { target }), ...(classes !== undefined && { classes: Object.freeze(classes as string[]) }),
+  });
+}
+
 /** Reads one row's columns; `columns` lists the row's own columns, in order (for the defaults). */
 export interface RowReader {
   get(column: string | number): unknown;
@@ -52,13 +83,14 @@ export interface TableDecoder {
 /** The decoder for `options` over the rows of `file` (for messages). */
 export function tableDecoder(file: string, options: TableOptions): TableDecoder {
   const o = readOptions('table options', options, ['target', 'features', 'labels', 'oneHot', 'categories', 'onError']);
-  const target = columnName('target', o.target);
+  const target = o.target === undefined ? undefined : columnName('target', o.target);
   const featureList = o.features === undefined ? undefined : readArray(o.features)?.map((c, i) => columnName(`features[${i}]`, c));
   if (o.features !== undefined && featureList === undefined) throw invalid('features', 'array of column names or indices', o.features);
   const labelList = o.labels === undefined || o.labels === 'auto' ? undefined : readArray(o.labels);
   if (o.labels !== undefined && o.labels !== 'auto' && (labelList === undefined || labelList.length === 0 || !labelList.every((l) => typeof l === 'string'))) {
     throw invalid('labels', "non-empty array of class names or 'auto'", o.labels);
   }
+  if (target === undefined && o.labels !== undefined) throw invalid('labels', 'undefined without a target column', o.labels);
   const oneHot = o.oneHot ?? false;
   if (typeof oneHot !== 'boolean') throw invalid('oneHot', 'boolean', oneHot);
   if (oneHot && labelList === undefined) throw invalid('oneHot', "labels given as a list of classes (one-hot rows need their width before the first row)", o.labels);
@@ -101,6 +133,7 @@ export function tableDecoder(file: string, options: TableOptions): TableDecoder 
       x[at + index] = 1;
       at += known.length;
     }
+    if (target === undefined) return { x, y: NO_TARGET };
     if (o.labels === undefined) return { x, y: Float32Array.of(number(row, target, line)) };
     const raw = row.get(target);
     if (raw === undefined || raw === null || raw === '') fail('Expected a class but found no value', line, target);
@@ -132,6 +165,9 @@ export function tableDecoder(file: string, options: TableOptions): TableDecoder 
     },
   };
 }
+
+/** The y of an example read without a target column: zero target values. */
+const NO_TARGET = new Float32Array(0);
 
 function columnName(name: string, value: unknown): string | number {
   if (typeof value === 'string' && value.length > 0) return value;

@@ -7,6 +7,7 @@
 // the same model again: format version, architecture, loss, optimizer, its step count, and the
 // shuffling generator's state (so training resumes exactly).
 import { Scaler, type ScalerRecord } from '../data/scalers';
+import { checkColumns, type Columns } from '../data/table';
 import { metricFromConfig, type MetricConfig } from '../metrics/metrics';
 import { ModelFormatError } from '../errors';
 import { ACTIVATIONS, LOSSES, type ActivationName, type LossName } from '../layout';
@@ -48,6 +49,8 @@ export interface ModelRecord {
   readonly optimizer?: OptimizerRecord;
   /** The input preprocessing (a fitted scaler), when the model has one. */
   readonly preprocessing?: ScalerRecord;
+  /** The table columns the model reads and predicts (setColumns). */
+  readonly columns?: Columns;
   /** Present when the file holds the optimizer's state: the steps it had taken. */
   readonly optimizerStep?: number;
   readonly randomState?: number;
@@ -90,6 +93,12 @@ export function parameterTensors(architecture: Architecture): ParameterTensor[] 
   return tensors;
 }
 
+/** The width of the architecture's output: its last Dense layer's units. */
+function outputsOf(architecture: Architecture): number {
+  const dense = architecture.layers.filter((l) => l.type === 'dense');
+  return (dense.at(-1) as { units: number } | undefined)?.units ?? 0;
+}
+
 /** The equivalent PyTorch module, as Python source. */
 export function torchModule(architecture: Architecture): string {
   const modules: string[] = [];
@@ -120,6 +129,7 @@ export function encodeModel(
   if (record.loss !== undefined) metadata.loss = record.loss;
   if (record.metrics !== undefined) metadata.metrics = JSON.stringify(record.metrics);
   if (record.preprocessing !== undefined) metadata.preprocessing = JSON.stringify(record.preprocessing);
+  if (record.columns !== undefined) metadata.columns = JSON.stringify(record.columns);
   if (record.optimizer !== undefined) metadata.optimizer = JSON.stringify(record.optimizer);
   if (record.optimizerStep !== undefined) metadata.optimizer_step = String(record.optimizerStep);
   if (record.randomState !== undefined) metadata.random_state = String(record.randomState);
@@ -189,6 +199,14 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
       record.preprocessing = scaler.toJSON();
     } catch {
       bad('preprocessing');
+    }
+  }
+  if (metadata.columns !== undefined) {
+    const columns = parseJson(source, 'columns', metadata.columns);
+    try {
+      record.columns = checkColumns(columns, architecture.inputSize, outputsOf(architecture));
+    } catch {
+      bad('columns');
     }
   }
   if (metadata.optimizer !== undefined) {

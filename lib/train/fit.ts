@@ -190,7 +190,7 @@ export async function runFit(run: FitRun): Promise<History> {
             checkAborted(); // stopped early: by the signal or by stopTraining
             break;
           }
-          progress?.batchesDone(epoch, done, epochLogs(run, epochSums, rowsSeen));
+          progress?.batchesDone(epoch, done, rowsSeen, epochLogs(run, epochSums, rowsSeen));
         }
       } finally {
         await feed.close();
@@ -203,7 +203,7 @@ export async function runFit(run: FitRun): Promise<History> {
         for (const [key, value] of Object.entries(await run.validate())) logs[validationKey(key)] = value;
       }
       recordEpoch(history, epoch, logs);
-      progress?.epochEnd(epoch, logs);
+      progress?.epochEnd(epoch, rowsSeen, logs);
       await each(callbacks, (c) => c.onEpochEnd?.(epoch, logs));
     }
     await each(callbacks, (c) => c.onTrainEnd?.(history));

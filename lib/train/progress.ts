@@ -1,8 +1,12 @@
-// fit's verbose output: a progress bar redrawn in place on a terminal, one line per epoch
-// otherwise (logs, CI).
+// fit's verbose output (and the CLI's): on a terminal, a bar redrawn in place with the batches
+// done, the epoch's ETA, samples/s and the running metrics, cut to the terminal's width (read
+// at every redraw, so a resized window never wraps it); otherwise (a pipe, a log file, CI) one
+// plain line per epoch.
 import type { EpochLogs } from './callbacks';
 
 const BAR_WIDTH = 24;
+
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export class Progress {
   private readonly tty: boolean;
@@ -12,42 +16,67 @@ export class Progress {
     private readonly epochs: number,
     /** Batches per epoch; undefined for a stream (then the count alone is shown). */
     private readonly batches: number | undefined,
-    private readonly out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+    private readonly out: ProgressStream = process.stdout,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.tty = out.isTTY === true;
   }
 
   epochBegin(): void {
-    this.epochStarted = performance.now();
+    this.epochStarted = this.now();
   }
 
-  /** After a chunk of batches: redraws the bar on a terminal. */
-  batchesDone(epoch: number, done: number, logs: EpochLogs): void {
+  /** After a chunk of batches (`rows` samples so far this epoch): redraws the bar on a terminal. */
+  batchesDone(epoch: number, done: number, rows: number, logs: EpochLogs): void {
     if (!this.tty) return;
-    if (this.batches === undefined) {
-      this.out.write(`\r${this.prefix(epoch)} ${done} batches${this.metrics(logs)}`);
-      return;
+    const seconds = (this.now() - this.epochStarted) / 1000;
+    const parts = [this.prefix(epoch)];
+    if (this.batches === undefined) parts.push(`${done} batches`);
+    else {
+      const filled = Math.min(BAR_WIDTH, Math.round((BAR_WIDTH * done) / this.batches));
+      const head = filled === 0 ? '' : done >= this.batches ? '=' : '>';
+      parts.push(`[${'='.repeat(Math.max(0, filled - 1))}${head}${' '.repeat(BAR_WIDTH - filled)}] ${done}/${this.batches}`);
+      if (done > 0 && done < this.batches) parts.push(`ETA ${duration((seconds * (this.batches - done)) / done)}`);
     }
-    const filled = Math.round((BAR_WIDTH * done) / this.batches);
-    const bar = '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (done === this.batches ? '=' : '>') : '') + ' '.repeat(BAR_WIDTH - filled);
-    this.out.write(`\r${this.prefix(epoch)} [${bar}] ${done}/${this.batches}${this.metrics(logs)}`);
+    const line = [parts.join(' '), rate(rows, seconds), ...metrics(logs)].filter(Boolean).join(' - ');
+    // \r then the line, cut to the width, then erase what a longer earlier line left.
+    this.out.write(`\r${this.fit(line)}\x1b[K`);
   }
 
-  epochEnd(epoch: number, logs: EpochLogs): void {
-    const seconds = ((performance.now() - this.epochStarted) / 1000).toFixed(2);
-    this.out.write(`${this.tty ? '\r\x1b[K' : ''}${this.prefix(epoch)}${this.metrics(logs)} - ${seconds}s\n`);
+  /** The epoch's line, `rows` samples in all. */
+  epochEnd(epoch: number, rows: number, logs: EpochLogs): void {
+    const seconds = (this.now() - this.epochStarted) / 1000;
+    const line = [this.prefix(epoch), `${seconds.toFixed(2)}s`, rate(rows, seconds), ...metrics(logs)].filter(Boolean).join(' - ');
+    this.out.write(this.tty ? `\r${this.fit(line)}\x1b[K\n` : `${line}\n`);
   }
 
   private prefix(epoch: number): string {
     return `Epoch ${epoch + 1}/${this.epochs}`;
   }
 
-  private metrics(logs: EpochLogs): string {
-    // Losses and errors to 6 decimals, ratios (accuracy, precision, …) to 4; lr is not shown.
-    const decimals = (key: string) => (/loss|^(val)?(mae|mse|rmse)$/i.test(key) ? 6 : 4);
-    return Object.entries(logs)
-      .filter(([key, value]) => key !== 'lr' && value !== undefined)
-      .map(([key, value]) => ` - ${key} ${(value as number).toFixed(decimals(key))}`)
-      .join('');
+  /** The line cut to one character less than the terminal's width (the last column would wrap on some terminals). */
+  private fit(line: string): string {
+    const columns = this.out.columns;
+    return typeof columns === 'number' && columns > 1 && line.length >= columns ? `${line.slice(0, columns - 2)}…` : line;
   }
+}
+
+function rate(rows: number, seconds: number): string {
+  return rows > 0 && seconds > 0 ? `${Math.round(rows / seconds).toLocaleString('en-US')} samples/s` : '';
+}
+
+/** `12s`, `3m05s`, `1h02m`. */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+function metrics(logs: EpochLogs): string[] {
+  // Losses and errors to 6 decimals, ratios (accuracy, precision, …) to 4; lr is not shown.
+  const decimals = (key: string) => (/loss|^(val)?(mae|mse|rmse)$/i.test(key) ? 6 : 4);
+  return Object.entries(logs)
+    .filter(([key, value]) => key !== 'lr' && value !== undefined)
+    .map(([key, value]) => `${key} ${(value as number).toFixed(decimals(key))}`);
 }
