@@ -46,6 +46,16 @@ export interface History {
   valAccuracy?: number[];
 }
 
+/** Appends an epoch's logs to the history, one array per logged quantity. */
+export function recordEpoch(history: History, epoch: number, logs: EpochLogs): void {
+  history.epoch.push(epoch);
+  for (const [key, value] of Object.entries(logs)) {
+    const series = (history as unknown as Record<string, number[] | undefined>)[key];
+    if (series === undefined) (history as unknown as Record<string, number[]>)[key] = [value as number];
+    else series.push(value as number);
+  }
+}
+
 type Awaitable = void | Promise<void>;
 
 /** What a callback can reach of the model that fit trains (Keras's callback.model). */

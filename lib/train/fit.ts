@@ -2,7 +2,7 @@
 // main thread on the native backend), with callbacks, progress output, cancellation and the
 // non-finite-loss stop between chunks.
 import type { Backend } from '../backend';
-import type { BatchLogs, CallbackModel, Callbacks, EpochLogs, History } from './callbacks';
+import { recordEpoch, type BatchLogs, type CallbackModel, type Callbacks, type EpochLogs, type History } from './callbacks';
 import { AbortError, InvalidArgumentError, NonFiniteLossError, type BlastrainError } from '../errors';
 import {
   BATCH_COUNTERS, BATCH_GRAD_NORM, BATCH_LOSS, JOB_BAD_LABEL, JOB_NON_FINITE_GRADIENT, JOB_NON_FINITE_LOSS,
@@ -210,16 +210,6 @@ export async function runFit(run: FitRun): Promise<History> {
     return history;
   } finally {
     signal?.removeEventListener('abort', stop);
-  }
-}
-
-/** Appends an epoch's logs to the history, one array per logged quantity. */
-function recordEpoch(history: History, epoch: number, logs: EpochLogs): void {
-  history.epoch.push(epoch);
-  for (const [key, value] of Object.entries(logs)) {
-    const series = (history as unknown as Record<string, number[] | undefined>)[key];
-    if (series === undefined) (history as unknown as Record<string, number[]>)[key] = [value as number];
-    else series.push(value as number);
   }
 }
 
