@@ -215,8 +215,8 @@ function nonNegativeInteger(name: string, value: unknown): number {
   return value;
 }
 
-/** Whether element i is held out: a 32-bit mix of (seed, i) below fraction·2³². */
-function heldOut(seed: number, i: number, fraction: number): boolean {
+/** Whether element i is held out by split(fraction, { seed }): a 32-bit mix of (seed, i) below fraction·2³². */
+export function heldOut(seed: number, i: number, fraction: number): boolean {
   let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);

@@ -116,6 +116,9 @@ export function tableDecoder(file: string, options: TableOptions): TableDecoder 
   let plan: [column: string | number, known: readonly string[] | undefined][] = [];
   const decodeRow = (row: RowReader, line: number): Example => {
     if (info.featureNames.length === 0) {
+      for (const c of [...(target === undefined ? [] : [target]), ...(featureList ?? [])]) {
+        if (!row.columns.includes(c)) fail(`Expected a column ${JSON.stringify(c)} but the row has ${row.columns.length} (${listColumns(row.columns)})`, line, c);
+      }
       info.featureNames = featureList ?? row.columns.filter((c) => c !== target);
       plan = info.featureNames.map((c) => [c, categories[String(c)]]);
       info.features = plan.reduce((n, [, known]) => n + (known?.length ?? 1), 0);
@@ -164,6 +167,12 @@ export function tableDecoder(file: string, options: TableOptions): TableDecoder 
       }
     },
   };
+}
+
+/** Columns for a message: the first few and the count. */
+function listColumns(columns: readonly (string | number)[]): string {
+  const shown = columns.slice(0, 6).map((c) => JSON.stringify(c)).join(', ');
+  return columns.length > 6 ? `${shown}, …` : shown;
 }
 
 /** The y of an example read without a target column: zero target values. */
