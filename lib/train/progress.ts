@@ -1,7 +1,9 @@
 // fit's verbose output (and the CLI's): on a terminal, a bar redrawn in place with the batches
-// done, the epoch's ETA, samples/s and the running metrics, cut to the terminal's width (read
-// at every redraw, so a resized window never wraps it); otherwise (a pipe, a log file, CI) one
-// plain line per epoch.
+// done, the epoch's ETA, samples/s and the running metrics, cut to the terminal's width as it
+// is at each redraw; otherwise (a pipe, a log file, CI) one plain line per epoch. When the
+// window narrows under a drawn bar, terminals that reflow (tmux, VTE, iTerm2, Windows Terminal,
+// kitty) wrap it onto several rows: the redraw first goes up over those rows and clears them,
+// so no stale copy of the bar stays behind.
 import type { EpochLogs } from './callbacks';
 
 const BAR_WIDTH = 24;
@@ -11,6 +13,8 @@ export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?
 export class Progress {
   private readonly tty: boolean;
   private epochStarted = 0;
+  /** Characters of the bar now on screen (0: none). */
+  private drawn = 0;
 
   constructor(
     private readonly epochs: number,
@@ -38,20 +42,30 @@ export class Progress {
       parts.push(`[${'='.repeat(Math.max(0, filled - 1))}${head}${' '.repeat(BAR_WIDTH - filled)}] ${done}/${this.batches}`);
       if (done > 0 && done < this.batches) parts.push(`ETA ${duration((seconds * (this.batches - done)) / done)}`);
     }
-    const line = [parts.join(' '), rate(rows, seconds), ...metrics(logs)].filter(Boolean).join(' - ');
-    // \r then the line, cut to the width, then erase what a longer earlier line left.
-    this.out.write(`\r${this.fit(line)}\x1b[K`);
+    const line = this.fit([parts.join(' '), rate(rows, seconds), ...metrics(logs)].filter(Boolean).join(' - '));
+    // Back over the old bar, the line, then erase what a longer old bar left to its right.
+    this.out.write(`${this.rewind()}${line}\x1b[K`);
+    this.drawn = line.length;
   }
 
   /** The epoch's line, `rows` samples in all. */
   epochEnd(epoch: number, rows: number, logs: EpochLogs): void {
     const seconds = (this.now() - this.epochStarted) / 1000;
     const line = [this.prefix(epoch), `${seconds.toFixed(2)}s`, rate(rows, seconds), ...metrics(logs)].filter(Boolean).join(' - ');
-    this.out.write(this.tty ? `\r${this.fit(line)}\x1b[K\n` : `${line}\n`);
+    // The epoch's line stays: whole, wrapped by the terminal if it must be.
+    this.out.write(this.tty ? `${this.rewind()}${line}\x1b[K\n` : `${line}\n`);
+    this.drawn = 0;
   }
 
   private prefix(epoch: number): string {
     return `Epoch ${epoch + 1}/${this.epochs}`;
+  }
+
+  /** To the start of the bar on screen: \r, and up over the rows a narrowed window wrapped it onto, cleared. */
+  private rewind(): string {
+    const columns = this.out.columns;
+    const rows = typeof columns === 'number' && columns > 0 ? Math.ceil(this.drawn / columns) : 1;
+    return rows > 1 ? `\r\x1b[${rows - 1}A\x1b[J` : '\r';
   }
 
   /** The line cut to one character less than the terminal's width (the last column would wrap on some terminals). */
