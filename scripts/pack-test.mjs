@@ -2,9 +2,12 @@
 // `import` blastrain and train a tiny model. Asserts that the bundled prebuild was loaded (no
 // compiler ran during install) and that it needs no BLAS library at run time. Then the same
 // tarball without prebuilds/ (a platform blastrain ships no binary for): the install step must
-// compile the addon from the packaged sources, and it must train.
+// compile the addon from the packaged sources, and it must train. The installed `blastrain`
+// command (npx blastrain) trains from a CSV, describes and uses the model, and says how to get
+// the benchmark, which the package does not ship.
 // Needs `npm run prebuild` first. Run: node scripts/pack-test.mjs
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +73,25 @@ try {
     'typed.mts', 'typed.cts',
   ], app);
   check(true, 'TypeScript resolves the types for import (typed.mts) and require (typed.cts)');
+
+  // The command line, as a user runs it after npm install: npx blastrain.
+  const rows = Array.from({ length: 400 }, (_, i) => {
+    const [a, b] = [Math.sin(i * 0.7), Math.cos(i * 1.3)];
+    return `${a.toFixed(4)},${b.toFixed(4)},${a * b > 0 ? 'same' : 'opposite'}`;
+  });
+  writeFileSync(path.join(app, 'signs.csv'), `a,b,sign\n${rows.join('\n')}\n`);
+  const npx = (args) => run('npx', ['--no-install', 'blastrain', ...args], app);
+  const trained = JSON.parse(npx(['train', 'signs.csv', '--target', 'sign', '--layers', '16,16', '--epochs', '60', '--lr', '0.01', '--out', 'signs.safetensors', '--json']));
+  check(trained.loss === 'categoricalCrossentropy' && trained.classes.join() === 'opposite,same' && ['signs.safetensors', 'signs.history.json', 'signs.curves.svg'].every((f) => existsSync(path.join(app, f))),
+    `npx blastrain train: ${trained.epochs} epochs, best ${trained.monitor} ${trained.best?.toFixed(4)}; wrote the model, its history and curves`);
+  const evaluated = JSON.parse(npx(['eval', 'signs.safetensors', 'signs.csv', '--json']));
+  check(evaluated.accuracy > 0.9 && evaluated.rows === 400, `npx blastrain eval: accuracy ${evaluated.accuracy}`);
+  const predicted = npx(['predict', 'signs.safetensors', 'signs.csv']).trimEnd().split('\n');
+  check(predicted[0] === 'predicted,prob_opposite,prob_same' && predicted.length === 401, 'npx blastrain predict: a header and 400 rows');
+  check(npx(['info', 'signs.safetensors']).includes('Target: sign, classes opposite, same'), 'npx blastrain info describes the model');
+  check(readFileSync(path.join(app, 'signs.curves.svg'), 'utf8').startsWith('<?xml'), 'the curves are an SVG document');
+  const bench = spawnSync('npx', ['--no-install', 'blastrain', 'bench'], { cwd: app, encoding: 'utf8' });
+  check(bench.status === 1 && bench.stderr.includes('The benchmark is not part of the npm package'), 'npx blastrain bench says how to get the benchmark');
 
   const unpacked = path.join(work, 'unpacked');
   run('mkdir', ['-p', unpacked]);
