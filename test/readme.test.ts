@@ -6,7 +6,7 @@ import { Sequential } from '../lib/index';
 
 const root = path.join(__dirname, '..');
 
-test.each(['quick-start.mjs', 'server.mjs', 'persistence.mjs', 'training-workflow.mjs', 'streaming.mjs'])('README shows examples/%s verbatim', (name) => {
+test.each(['quick-start.mjs', 'server.mjs', 'persistence.mjs', 'training-workflow.mjs', 'streaming.mjs', 'cli-mnist.sh'])('README shows examples/%s verbatim', (name) => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   expect(readme).toContain(readFileSync(path.join(root, 'examples', name), 'utf8').trim());
 });

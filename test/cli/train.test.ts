@@ -112,7 +112,7 @@ test('--stream holds out the same rows and fits the same scaler as the in-memory
   const [a, b] = [JSON.parse(memory.stdout), JSON.parse(streamed.stdout)];
   expect([b.rows, b.validationRows, b.classes]).toEqual([a.rows, a.validationRows, a.classes]);
   const [m, s] = await Promise.all([Sequential.load(path.join(dir, 'mem.safetensors')), Sequential.load(path.join(dir, 'stream.safetensors'))]);
-  const close = (x: number[], y: number[]) => x.every((v, i) => Math.abs(v - y[i]!) < 1e-9 * Math.max(1, Math.abs(v)));
+  const close = (x: readonly number[], y: readonly number[]) => x.every((v, i) => Math.abs(v - y[i]!) < 1e-9 * Math.max(1, Math.abs(v)));
   expect(close(s.preprocessing!.offset, m.preprocessing!.offset)).toBe(true);
   expect(close(s.preprocessing!.factor, m.preprocessing!.factor)).toBe(true);
   expect(s.columns).toEqual(m.columns);
@@ -171,8 +171,8 @@ test('Ctrl-C (SIGINT) mid-training stops after the running batch and still saves
   expect(outcome.stderr).toContain('Stopping after the running batch and saving the best model so far');
   expect(outcome.stdout).toMatch(/Interrupted\. Saved the weights of epoch \d+ of \d+ \(valLoss [\d.]+\) to interrupted\.safetensors/);
   const history = JSON.parse(readFileSync(path.join(dir, 'interrupted.history.json'), 'utf8')) as Record<string, number[]>;
-  expect(history.epoch.length).toBeGreaterThanOrEqual(2);
-  expect(history.epoch.length).toBeLessThan(1000);
+  expect(history.epoch!.length).toBeGreaterThanOrEqual(2);
+  expect(history.epoch!.length).toBeLessThan(1000);
   const model = await Sequential.load(path.join(dir, 'interrupted.safetensors'));
   expect(model.columns!.classes).toEqual(['bird', 'cat', 'dog']);
   expect(parseSvg(path.join(dir, 'interrupted.curves.svg')).panels).toEqual(['loss', 'accuracy']);
