@@ -67,6 +67,7 @@ test('numbers from JSON lines: mse, mae, the target named in predictions', async
   const run = await cli(['train', data.jsonl, '--target', 'size', '--features', 'x1,x2,x3,x4', '--layers', '32', '--epochs', '30', '--lr', '0.01', '-o', 'size.safetensors'], dir);
   expect(run.code).toBe(0);
   expect(run.stdout).toContain("target 'size': numbers → mse");
+  expect(run.stdout).not.toMatch(/[\r\x1b]/); // piped: plain lines, no bar
   expect(run.stdout).toMatch(/Epoch 30\/30 - [\d.]+s - [\d,]+ samples\/s - loss [\d.]+ - mae [\d.]+ - valLoss [\d.]+ - valMae [\d.]+\n/);
   expect(run.stdout).toMatch(/Saved the weights of epoch \d+ of 30 \(valLoss [\d.]+\) to size\.safetensors/);
   const model = await Sequential.load(path.join(dir, 'size.safetensors'));
