@@ -119,7 +119,7 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
       await model().fit(x, labels, { epochs: 3, verbose: 1 });
       const lines = write.mock.calls.map((c) => String(c[0]));
       expect(lines).toHaveLength(3);
-      expect(lines[2]).toMatch(/^Epoch 3\/3 - loss \d+\.\d{6} - accuracy \d\.\d{4} - \d+\.\d\ds\n$/);
+      expect(lines[2]).toMatch(/^Epoch 3\/3 - \d+\.\d\ds - [\d,]+ samples\/s - loss \d+\.\d{6} - accuracy \d\.\d{4}\n$/);
       write.mockClear();
       await model().fit(x, labels, { epochs: 2 });
       expect(write).not.toHaveBeenCalled();
