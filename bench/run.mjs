@@ -4,6 +4,8 @@
 //   npm run bench                       everything
 //   npm run bench -- --quick            tiny and small, 3 runs (a smoke test)
 //   npm run bench -- --configs=medium   some configs; --systems=tfjs-wasm,naive-js likewise
+//   npm run bench -- --inference        only serving speed: predict against onnxruntime-node and
+//                                       TensorFlow.js on the same weights (bench/inference.mjs)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ const { naive } = await import('./systems/naive.mjs');
 const { tfjs } = await import('./systems/tfjs.mjs');
 const { brain } = await import('./systems/brain.mjs');
 const { speedupChart } = await import('./chart.mjs');
+const { inference, inferenceReport } = await import('./inference.mjs');
 const { blasInfo, setNumThreads } = await import('../dist/index.js');
 const { loadNative } = await import('../dist/native.js');
 
@@ -233,6 +236,16 @@ async function eventLoopDelay() {
   return { seconds: now() - started, p50Ms: histogram.percentile(50) / 1e6, p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 };
 }
 
+const out = path.join(here, 'results');
+mkdirSync(out, { recursive: true });
+if ('inference' in args) {
+  const served = await inference({ quick });
+  console.log(inferenceReport(served));
+  writeFileSync(path.join(out, 'inference.json'), JSON.stringify(served, null, 2));
+  console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'inference.json'))}`);
+  process.exit(0);
+}
+
 const info = blasInfo();
 const machine = { cpu: cpus()[0]?.model, cores, node: process.version, blas: info.config, corename: info.corename, date: new Date().toISOString() };
 console.log(`blastrain benchmark — ${machine.cpu}, ${cores} cores, Node ${machine.node}, ${machine.blas}`);
@@ -272,6 +285,7 @@ const overhead = await callOverhead(tiny, makeData(tiny));
 const memory = await memoryGrowth(CONFIGS[1], makeData(CONFIGS[1]));
 const delay = await eventLoopDelay();
 const streaming = configs.some((c) => c.name === 'medium') || 'streaming' in args ? await streamingCase() : [];
+const served = await inference({ quick, configs: configs.map((c) => c.name).filter((n) => n === 'small' || n === 'medium') });
 
 console.log('\nSpeed-up over the naive JS baseline (same run):');
 const header = ['system', ...configs.map((c) => c.name)];
@@ -295,13 +309,12 @@ for (const r of streaming) {
   const vs = r.memory ? `; in memory (same rows, fresh process) ${Math.round(r.memory.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.memory.maxRssMiB.toFixed(0)} MiB → streaming at ${(100 * r.samplesPerSecond / r.memory.samplesPerSecond).toFixed(0)}%` : '';
   console.log(`medium from a ${r.fileMiB} MiB CSV (${r.rows.toLocaleString('en-US')} rows): ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, event-loop p99 ${r.eventLoopP99Ms.toFixed(2)} ms${vs}`);
 }
+console.log(`\n${inferenceReport(served)}`);
 for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
 for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
 for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name} on ${r.config}: ${r.skipped}`);
 
-const out = path.join(here, 'results');
-mkdirSync(out, { recursive: true });
-const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, overhead, memory, eventLoopDelay: delay };
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, inference: served, overhead, memory, eventLoopDelay: delay };
 writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
 writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
 console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'benchmark.json'))} and ${path.relative(process.cwd(), path.join(out, 'speedup.svg'))}`);

@@ -8,6 +8,12 @@ void dense_forward(float* y, const float* x, const float* weight, const float* b
                    int OC) {
   // Broadcast the bias into every row, then let one GEMM add x · Wᵀ on top (beta = 1).
   for (int b = 0; b < B; b++) std::memcpy(y + (long)b * OC, bias, sizeof(float) * OC);
+  if (B == 1) {
+    // One row (a single prediction): y += W · x as a GEMV. sgemm would first pack all of W into
+    // its blocked layout, a copy of the whole matrix that costs more than the product itself.
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, C, 1.0f, weight, C, x, 1, 1.0f, y, 1);
+    return;
+  }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, x, C, weight, C, 1.0f, y,
               OC);
 }

@@ -46,7 +46,8 @@ describe.each(['native', 'js'] as const)('validation (%s backend)', (backend) =>
     const seen: number[] = [];
     const history = await model.fit(x, labels, { epochs: 2, validationData: [xv, yv], validationBatchSize: 7, callbacks: { onEpochEnd: (_, l) => void seen.push(l.valLoss!) } });
     expect(seen).toEqual(history.valLoss);
-    expect(history.valLoss!.at(-1)).toBeCloseTo(model.evaluate(xv, yv).loss, 10);
+    // Same rows, other chunks (the last chunk of 1 row runs as a GEMV): equal to float32 round-off.
+    expect(history.valLoss!.at(-1)).toBeCloseTo(model.evaluate(xv, yv).loss, 6);
   });
 
   test('validation options are checked', async () => {

@@ -14,6 +14,7 @@ export const BENCH: CommandSpec = {
   positionals: [],
   options: {
     quick: { type: 'boolean', description: 'tiny and small, 3 runs (a smoke test)' },
+    inference: { type: 'boolean', description: 'Only serving speed: predict against onnxruntime-node and TensorFlow.js on the same weights' },
     configs: { type: 'string', value: 'A,B,…', description: 'Only these configs: tiny, small, medium, large' },
     systems: { type: 'string', value: 'A,B,…', description: 'Only these systems' },
   },
@@ -36,7 +37,7 @@ export async function bench({ values }: Parsed, io: Io): Promise<number> {
     return 1;
   }
   const args = [
-    ...(values.quick === true ? ['--quick'] : []),
+    ...(['quick', 'inference'] as const).filter((name) => values[name] === true).map((name) => `--${name}`),
     ...(['configs', 'systems'] as const).flatMap((name) => (text(values, name) === undefined ? [] : [`--${name}=${text(values, name)}`])),
   ];
   const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: 'inherit', cwd: ROOT });
