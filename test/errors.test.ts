@@ -76,6 +76,19 @@ describe.each(['native', 'js'] as const)('errors (%s backend)', (backend) => {
     stillWorks(model);
   });
 
+  test('the first non-finite value of a large input is found exactly, wherever it sits', () => {
+    // The native scan tests blocks of 4,096 values branch-free and searches only a failing one.
+    const wide = new Sequential({ inputSize: 1000, backend, layers: [new Dense(2)] });
+    for (const [at, value, later] of [[0, NaN, 5], [4095, Infinity, 4096], [4096, -Infinity, 9000], [8191, NaN, 8192], [9999, NaN, undefined]] as const) {
+      const rows = new Float32Array(10_000);
+      rows[at] = value;
+      if (later !== undefined) rows[later] = NaN; // a later one is not the first
+      expectError(() => wide.predict(rows), InvalidArgumentError, 'ERR_BLASTRAIN_INVALID_ARGUMENT',
+        new RegExp(`received ${value} at index ${at} \\(sample ${Math.floor(at / 1000)}, column ${at % 1000}\\)`));
+    }
+    expect(wide.predict(new Float32Array(10_000))).toHaveLength(20);
+  });
+
   test('NaN learning rate and other bad optimizer options', () => {
     expectError(() => new SGD({ lr: NaN }), InvalidArgumentError, 'ERR_BLASTRAIN_INVALID_ARGUMENT', /Expected finite number >= 0 for lr but received NaN of type number/);
     expectError(() => new SGD({ lr: 0.1, momentum: -1 }), InvalidArgumentError, 'ERR_BLASTRAIN_INVALID_ARGUMENT', /for momentum but received -1/);
