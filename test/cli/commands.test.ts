@@ -168,6 +168,22 @@ describe('plot', () => {
   });
 });
 
+test('bench in a checkout without the benchmark\'s peers installed says how to install them', async () => {
+  // A copy of the package layout (dist/, bench/run.mjs, package.json) whose bench/ has no node_modules.
+  const { cpSync, mkdirSync, symlinkSync } = await import('node:fs');
+  const root = path.join(__dirname, '..', '..');
+  const copy = tempDir();
+  cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+  mkdirSync(path.join(copy, 'bench'));
+  cpSync(path.join(root, 'bench', 'run.mjs'), path.join(copy, 'bench', 'run.mjs'));
+  cpSync(path.join(root, 'package.json'), path.join(copy, 'package.json'));
+  symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(process.execPath, [path.join(copy, 'dist', 'cli', 'main.js'), 'bench', '--quick'], { cwd: copy, encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`The benchmark's peers are not installed: run npm ci --prefix ${path.join(copy, 'bench')}`);
+});
+
 describe('help and usage', () => {
   test.each(['train', 'eval', 'predict', 'info', 'plot', 'bench'])('blastrain %s --help', async (command) => {
     const run = await cli([command, '--help'], dir);
