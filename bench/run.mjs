@@ -4,6 +4,7 @@
 //   npm run bench                       everything
 //   npm run bench -- --quick            tiny and small, 3 runs (a smoke test)
 //   npm run bench -- --configs=medium   some configs; --systems=tfjs-wasm,naive-js likewise
+//   npm run bench -- --scaling          only how training cost grows with batch size and width
 //   npm run bench -- --inference        only serving speed: predict against onnxruntime-node and
 //                                       TensorFlow.js on the same weights (bench/inference.mjs)
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,7 @@ const { tfjs } = await import('./systems/tfjs.mjs');
 const { brain } = await import('./systems/brain.mjs');
 const { speedupChart } = await import('./chart.mjs');
 const { inference, inferenceReport } = await import('./inference.mjs');
+const { scaling, scalingReport, scalingChart } = await import('./scaling.mjs');
 const { blasInfo, setNumThreads } = await import('../dist/index.js');
 const { loadNative } = await import('../dist/native.js');
 
@@ -47,64 +49,10 @@ const allSystems = [
   brain,
 ];
 const systems = allSystems.filter((s) => (args.systems ? args.systems.split(',').includes(s.key) : true));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const now = () => performance.now() / 1000;
-
-async function timeIt(fn) {
-  const started = now();
-  await fn();
-  return now() - started;
-}
-
-/** Warm-up, then the median samples/s of RUNS runs of about RUN_SECONDS each. */
-async function measure(system, config, data) {
-  const trainer = await system.create(config, data);
-  const warmUp = await timeIt(() => trainer.train(1));
-  if (warmUp > SKIP_SECONDS) {
-    // Too slow for RUNS runs: report the one (cold) step it took, marked as an estimate.
-    return { samplesPerSecond: config.batch / warmUp, runs: [Math.round(config.batch / warmUp)], stepsPerRun: 1, estimate: `one step took ${warmUp.toFixed(1)} s, so only that single cold step was timed` };
-  }
-  const one = await timeIt(() => trainer.train(1));
-  const probe = Math.min(config.batches, Math.max(1, Math.ceil(0.05 / one)));
-  const perStep = (await timeIt(() => trainer.train(probe))) / probe;
-  const steps = Math.max(1, Math.round(RUN_SECONDS / perStep));
-  const rates = [];
-  for (let r = 0; r < RUNS; r++) {
-    const seconds = await timeIt(async () => {
-      for (let left = steps; left > 0; left -= config.batches) await trainer.train(Math.min(left, config.batches));
-    });
-    rates.push((steps * config.batch) / seconds);
-  }
-  return { samplesPerSecond: median(rates), runs: rates.map(Math.round), stepsPerRun: steps };
-}
-
-/** sgemm seconds for one step's GEMMs, each at its best of 1 and all threads. */
-function gemmBound(config) {
-  const addon = loadNative();
-  let seconds = 0;
-  for (const g of stepGemms(config)) {
-    const a = new Float32Array(g.M * g.K).fill(0.5);
-    const b = new Float32Array(g.K * g.N).fill(0.25);
-    const c = new Float32Array(g.M * g.N);
-    let best = Infinity;
-    for (const threads of [1, cores]) {
-      setNumThreads(threads);
-      addon.gemmRepeat(g.M, g.N, g.K, g.transA, g.transB, 2, a, b, c);
-      const iterations = Math.max(1, Math.round(0.02 / Math.max(1e-7, timeGemm(addon, g, a, b, c, 1))));
-      const runs = Array.from({ length: RUNS }, () => timeGemm(addon, g, a, b, c, iterations) / iterations);
-      best = Math.min(best, median(runs));
-    }
-    seconds += best;
-  }
-  setNumThreads(cores);
-  return { stepSeconds: seconds, samplesPerSecond: config.batch / seconds, gflops: stepFlops(config) / seconds / 1e9 };
-}
-
-function timeGemm(addon, g, a, b, c, iterations) {
-  const started = now();
-  addon.gemmRepeat(g.M, g.N, g.K, g.transA, g.transB, iterations, a, b, c);
-  return now() - started;
-}
+const { median, now, timeIt, measure: measureWith, gemmBound: gemmBoundWith } = await import('./measure.mjs');
+const timing = { runs: RUNS, runSeconds: RUN_SECONDS, skipSeconds: SKIP_SECONDS, cores };
+const measure = (system, config, data) => measureWith(system, config, data, timing);
+const gemmBound = (config) => gemmBoundWith(config, timing);
 
 /** Microseconds per trainStep call on the tiny config, against per-batch time inside fit. */
 async function callOverhead(config, data) {
@@ -239,10 +187,20 @@ async function eventLoopDelay() {
 const out = path.join(here, 'results');
 mkdirSync(out, { recursive: true });
 if ('inference' in args) {
-  const served = await inference({ quick });
+  const sweeps = await scaling({ quick, cores });
+const served = await inference({ quick });
   console.log(inferenceReport(served));
   writeFileSync(path.join(out, 'inference.json'), JSON.stringify(served, null, 2));
   console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'inference.json'))}`);
+  process.exit(0);
+}
+
+if ('scaling' in args) {
+  const sweeps = await scaling({ quick, cores });
+  console.log(scalingReport(sweeps));
+  writeFileSync(path.join(out, 'scaling.json'), JSON.stringify(sweeps, null, 2));
+  writeFileSync(path.join(out, 'scaling.svg'), scalingChart(sweeps));
+  console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'scaling.json'))} and scaling.svg`);
   process.exit(0);
 }
 
@@ -285,6 +243,7 @@ const overhead = await callOverhead(tiny, makeData(tiny));
 const memory = await memoryGrowth(CONFIGS[1], makeData(CONFIGS[1]));
 const delay = await eventLoopDelay();
 const streaming = configs.some((c) => c.name === 'medium') || 'streaming' in args ? await streamingCase() : [];
+const sweeps = await scaling({ quick, cores });
 const served = await inference({ quick, configs: configs.map((c) => c.name).filter((n) => n === 'small' || n === 'medium') });
 
 console.log('\nSpeed-up over the naive JS baseline (same run):');
@@ -309,12 +268,14 @@ for (const r of streaming) {
   const vs = r.memory ? `; in memory (same rows, fresh process) ${Math.round(r.memory.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.memory.maxRssMiB.toFixed(0)} MiB → streaming at ${(100 * r.samplesPerSecond / r.memory.samplesPerSecond).toFixed(0)}%` : '';
   console.log(`medium from a ${r.fileMiB} MiB CSV (${r.rows.toLocaleString('en-US')} rows): ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, event-loop p99 ${r.eventLoopP99Ms.toFixed(2)} ms${vs}`);
 }
+console.log(`\n${scalingReport(sweeps)}`);
 console.log(`\n${inferenceReport(served)}`);
 for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
 for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
 for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name} on ${r.config}: ${r.skipped}`);
 
-const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, inference: served, overhead, memory, eventLoopDelay: delay };
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, scaling: sweeps, inference: served, overhead, memory, eventLoopDelay: delay };
 writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
 writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
+writeFileSync(path.join(out, 'scaling.svg'), scalingChart(sweeps));
 console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'benchmark.json'))} and ${path.relative(process.cwd(), path.join(out, 'speedup.svg'))}`);
