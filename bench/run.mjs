@@ -5,6 +5,7 @@
 //   npm run bench -- --quick            tiny and small, 3 runs (a smoke test)
 //   npm run bench -- --configs=medium   some configs; --systems=tfjs-wasm,naive-js likewise
 //   npm run bench -- --scaling          only how training cost grows with batch size and width
+//   npm run bench -- --many             only many models training at once (bench/many-models.mjs)
 //   npm run bench -- --inference        only serving speed: predict against onnxruntime-node and
 //                                       TensorFlow.js on the same weights (bench/inference.mjs)
 import { execFileSync } from 'node:child_process';
@@ -28,6 +29,7 @@ const { brain } = await import('./systems/brain.mjs');
 const { speedupChart } = await import('./chart.mjs');
 const { inference, inferenceReport } = await import('./inference.mjs');
 const { scaling, scalingReport, scalingChart } = await import('./scaling.mjs');
+const { manyModels, manyModelsReport } = await import('./many-models.mjs');
 const { blasInfo, setNumThreads } = await import('../dist/index.js');
 const { loadNative } = await import('../dist/native.js');
 
@@ -188,6 +190,7 @@ const out = path.join(here, 'results');
 mkdirSync(out, { recursive: true });
 if ('inference' in args) {
   const sweeps = await scaling({ quick, cores });
+const many = await manyModels({ quick });
 const served = await inference({ quick });
   console.log(inferenceReport(served));
   writeFileSync(path.join(out, 'inference.json'), JSON.stringify(served, null, 2));
@@ -195,6 +198,13 @@ const served = await inference({ quick });
   process.exit(0);
 }
 
+if ('many' in args) {
+  const many = await manyModels({ quick });
+  console.log(manyModelsReport(many));
+  writeFileSync(path.join(out, 'many-models.json'), JSON.stringify(many, null, 2));
+  console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'many-models.json'))}`);
+  process.exit(0);
+}
 if ('scaling' in args) {
   const sweeps = await scaling({ quick, cores });
   console.log(scalingReport(sweeps));
@@ -244,6 +254,7 @@ const memory = await memoryGrowth(CONFIGS[1], makeData(CONFIGS[1]));
 const delay = await eventLoopDelay();
 const streaming = configs.some((c) => c.name === 'medium') || 'streaming' in args ? await streamingCase() : [];
 const sweeps = await scaling({ quick, cores });
+const many = await manyModels({ quick });
 const served = await inference({ quick, configs: configs.map((c) => c.name).filter((n) => n === 'small' || n === 'medium') });
 
 console.log('\nSpeed-up over the naive JS baseline (same run):');
@@ -269,12 +280,13 @@ for (const r of streaming) {
   console.log(`medium from a ${r.fileMiB} MiB CSV (${r.rows.toLocaleString('en-US')} rows): ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, event-loop p99 ${r.eventLoopP99Ms.toFixed(2)} ms${vs}`);
 }
 console.log(`\n${scalingReport(sweeps)}`);
+console.log(`\n${manyModelsReport(many)}`);
 console.log(`\n${inferenceReport(served)}`);
 for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
 for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
 for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name} on ${r.config}: ${r.skipped}`);
 
-const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, scaling: sweeps, inference: served, overhead, memory, eventLoopDelay: delay };
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, scaling: sweeps, manyModels: many, inference: served, overhead, memory, eventLoopDelay: delay };
 writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
 writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
 writeFileSync(path.join(out, 'scaling.svg'), scalingChart(sweeps));

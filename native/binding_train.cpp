@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 #include "binding_args.h"
+#include "blas.h"
 
 namespace binding {
 
@@ -141,9 +143,37 @@ void on_teardown(void* data) {
   __atomic_store_n(&a->teardown, 1, __ATOMIC_RELAXED);
 }
 
+// OpenBLAS's threaded GEMMs, entered from several threads at once, fight over its one set of
+// worker threads (they spin in sched_yield): measured with bench/many-models.mjs, 4 concurrent
+// fits of the small model on 2 BLAS threads trained at 0.15× the aggregate speed of the same
+// fits one after another. So jobs whose GEMMs OpenBLAS spreads over more than one thread take
+// turns here, each at full speed; jobs of GEMMs it runs on one thread anyway (tiny models), and
+// every job under one BLAS thread (the setting for many concurrent models), run side by side.
+// Synchronous calls on the main thread never wait here.
+static std::mutex blas_turn;
+
+// OpenBLAS 0.3.21 (interface/gemm.c) runs a GEMM on one thread when M·N·K is at most
+// SMP_THRESHOLD_MIN (65536) × GEMM_MULTITHREAD_THRESHOLD (4).
+constexpr double kThreadedGemm = 65536.0 * 4;
+
+static bool uses_blas_threads(const Job& job) {
+  if (openblas_get_num_threads() <= 1) return false;
+  const Network& net = job.network();
+  for (int l = 0; l < net.n_layers; l++) {
+    const LayerRecord& r = net.layer[l];
+    if ((double)job.gemm_rows() * r.in * r.out > kThreadedGemm) return true;
+  }
+  return false;
+}
+
 void execute(napi_env, void* data) {
   auto* a = static_cast<AsyncTrain*>(data);
-  a->job->execute(a->stop, &a->teardown);
+  if (uses_blas_threads(*a->job)) {
+    std::lock_guard<std::mutex> turn(blas_turn);
+    a->job->execute(a->stop, &a->teardown);
+  } else {
+    a->job->execute(a->stop, &a->teardown);
+  }
 }
 
 void complete(napi_env env, napi_status status, void* data) {

@@ -23,6 +23,10 @@ struct Job {
   virtual ~Job() = default;
   // stop/teardown: flags set from other threads asking it to end early (either may be null).
   virtual void execute(const int* stop, const int* teardown) = 0;
+  // Rows of each GEMM the job runs (its batch or chunk), which with the layer sizes tells
+  // whether OpenBLAS will spread them over its threads.
+  virtual long gemm_rows() const = 0;
+  virtual const Network& network() const = 0;
 };
 
 struct TrainJob : Job {
@@ -38,6 +42,8 @@ struct TrainJob : Job {
 
   // Runs the batches and writes the header; stop/teardown as for network_train_batches.
   void execute(const int* stop, const int* teardown) override;
+  long gemm_rows() const override { return run.batch_size; }
+  const Network& network() const override { return plan->net; }
 };
 
 // What the inference jobs share: the plan and the model's memory at the call, the (n, in_0)
@@ -48,6 +54,9 @@ struct InferenceJob : Job {
   const float* x;
   long n;
   int capacity;
+
+  long gemm_rows() const override { return n < capacity ? n : capacity; }
+  const Network& network() const override { return plan->net; }
 };
 
 // Mean loss and correct count over all of x, in chunks of `capacity` rows: the header, then

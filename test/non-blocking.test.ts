@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import {
-  AbortError, Dense, ModelBusyError, SGD, Sequential, setNumThreads, type Callbacks,
+  AbortError, Dense, ModelBusyError, SGD, Sequential, getNumThreads, setNumThreads, type Callbacks,
 } from '../lib/index';
 import { Random } from '../lib/random';
 import { expectIdentical, randomFloats, spiral } from './helpers';
@@ -191,6 +191,37 @@ describe('concurrency and memory safety', () => {
     const concurrent = await trainPair(true);
     expectIdentical(concurrent[0], sequential[0]);
     expectIdentical(concurrent[1], sequential[1]);
+  });
+
+  test('fits, evaluations and predictions of several models at once, on 1 and on 2 BLAS threads, equal the same calls one after the other', async () => {
+    // With more than one BLAS thread, jobs of GEMMs OpenBLAS threads (these: 32 × 256 × 512)
+    // take turns natively; with one they run side by side. Either way each computes what it would alone.
+    const before = getNumThreads();
+    try {
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        const run = async (concurrently: boolean) => {
+          const work = [1, 2, 3, 4].map((seed) => busyWork(seed, 256));
+          const call = async (w: ReturnType<typeof busyWork>) => {
+            await w.model.fit(w.x, w.labels, { epochs: 2, batchSize: 32 });
+            const result = await w.model.evaluateAsync(w.x, w.labels);
+            return { params: w.model.params, predictions: await w.model.predictAsync(w.x, { batchSize: 64 }), loss: result.loss };
+          };
+          if (concurrently) return Promise.all(work.map(call));
+          const out = [];
+          for (const w of work) out.push(await call(w));
+          return out;
+        };
+        const [alone, together] = [await run(false), await run(true)];
+        together.forEach((t, i) => {
+          expectIdentical(t.params, alone[i]!.params, `model ${i} params, ${threads} threads`);
+          expectIdentical(t.predictions, alone[i]!.predictions, `model ${i} predictions, ${threads} threads`);
+          expect(t.loss).toBe(alone[i]!.loss);
+        });
+      }
+    } finally {
+      setNumThreads(before);
+    }
   });
 
   /** Trains whole epochs for at least `ms` while `during` runs beside it; returns the epochs done. */
