@@ -188,29 +188,27 @@ async function eventLoopDelay() {
 
 const out = path.join(here, 'results');
 mkdirSync(out, { recursive: true });
-if ('inference' in args) {
-  const sweeps = await scaling({ quick, cores });
-const many = await manyModels({ quick });
-const served = await inference({ quick });
-  console.log(inferenceReport(served));
-  writeFileSync(path.join(out, 'inference.json'), JSON.stringify(served, null, 2));
-  console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'inference.json'))}`);
-  process.exit(0);
-}
-
-if ('many' in args) {
-  const many = await manyModels({ quick });
-  console.log(manyModelsReport(many));
-  writeFileSync(path.join(out, 'many-models.json'), JSON.stringify(many, null, 2));
-  console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'many-models.json'))}`);
-  process.exit(0);
-}
-if ('scaling' in args) {
-  const sweeps = await scaling({ quick, cores });
-  console.log(scalingReport(sweeps));
-  writeFileSync(path.join(out, 'scaling.json'), JSON.stringify(sweeps, null, 2));
-  writeFileSync(path.join(out, 'scaling.svg'), scalingChart(sweeps));
-  console.log(`\nwrote ${path.relative(process.cwd(), path.join(out, 'scaling.json'))} and scaling.svg`);
+// `--inference`, `--scaling`, `--many`: only that part, its report and its files.
+const PARTS = {
+  inference: async () => {
+    const served = await inference({ quick });
+    return { report: inferenceReport(served), files: { 'inference.json': JSON.stringify(served, null, 2) } };
+  },
+  scaling: async () => {
+    const sweeps = await scaling({ quick, cores });
+    return { report: scalingReport(sweeps), files: { 'scaling.json': JSON.stringify(sweeps, null, 2), 'scaling.svg': scalingChart(sweeps) } };
+  },
+  many: async () => {
+    const many = await manyModels({ quick });
+    return { report: manyModelsReport(many), files: { 'many-models.json': JSON.stringify(many, null, 2) } };
+  },
+};
+const only = Object.keys(PARTS).find((part) => part in args);
+if (only !== undefined) {
+  const { report, files } = await PARTS[only]();
+  console.log(report);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(out, name), text);
+  console.log(`\nwrote ${Object.keys(files).map((name) => path.relative(process.cwd(), path.join(out, name))).join(' and ')}`);
   process.exit(0);
 }
 
