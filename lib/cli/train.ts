@@ -6,6 +6,7 @@
 // still saves; a second Ctrl-C quits at once.
 import path from 'node:path';
 import { Dataset, heldOut } from '../data/dataset';
+import { DataFormatError } from '../errors';
 import { MinMaxScaler, StandardScaler, type Scaler } from '../data/scalers';
 import type { TableOptions } from '../data/table';
 import { Dense, Dropout, type Layer } from '../layers';
@@ -181,14 +182,31 @@ async function readStreamed(s: Settings, table: TableOptions, binary: boolean): 
   };
 }
 
+/** The data as the loss needs it: a categorical target (sniffed, or told by --loss) as classes. */
+async function readData(s: Settings, binary: boolean): Promise<TrainingData> {
+  const categorical = s.loss === 'auto' ? await targetIsCategorical(s.source, s.table) : s.loss !== 'mse';
+  const table: TableOptions = { ...s.table, ...(categorical && { labels: 'auto' as const }) };
+  return (s.stream ? readStreamed : readInMemory)(s, table, binary);
+}
+
+/** A text value in a feature column: the same error, saying what to do about it. */
+function textFeatureHint(error: unknown, s: Settings): unknown {
+  if (!(error instanceof DataFormatError) || error.column === undefined || error.column === String(s.table.target) || !error.message.startsWith('Expected a finite number')) return error;
+  return new DataFormatError(
+    `${error.message}: train reads feature columns as numbers; leave '${error.column}' out by listing the others with --features, or encode it as numbers first`,
+    { file: error.file, line: error.line, column: error.column },
+  );
+}
+
 export async function train(parsed: Parsed, io: Io): Promise<number> {
   const s = settings(parsed);
   const json = parsed.values.json === true;
   const started = performance.now();
-  const categorical = s.loss === 'auto' ? await targetIsCategorical(s.source, s.table) : s.loss !== 'mse';
   const binary = s.loss === 'binaryCrossentropy';
-  const table: TableOptions = { ...s.table, ...(categorical && { labels: 'auto' as const }) };
-  const data = await (s.stream ? readStreamed : readInMemory)(s, table, binary);
+  const data = await readData(s, binary).catch((error: unknown) => {
+    throw textFeatureHint(error, s);
+  });
+  const categorical = data.classes !== undefined;
   const classes = data.classes;
   if (classes !== undefined && classes.length < 2) throw new UsageError(`Expected at least two classes in target '${s.table.target}' but found ${classes.length === 0 ? 'none' : `only '${classes[0]}'`}`);
   if (binary && classes!.length !== 2) throw new UsageError(`Expected two classes for --loss binaryCrossentropy but target '${s.table.target}' has ${classes!.length}`);

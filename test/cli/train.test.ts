@@ -130,6 +130,7 @@ describe('failures: exit code 2 for usage and input, 1 for training, with the op
     [['train', 'blobs.csv', '--target', 'kind', '--epoch', '3'], "Unknown option '--epoch'"],
     [['train', 'blobs.csv', 'more.csv', '--target', 'kind'], "Unexpected argument 'more.csv' for 'blastrain train' (it takes DATA)"],
     [['train', 'missing.csv', '--target', 'kind'], 'Cannot read missing.csv: ENOENT'],
+    [['train', 'blobs.csv', '--target', 'size'], `Expected a finite number but found "dog" in blobs.csv line 2 column 'kind': train reads feature columns as numbers; leave 'kind' out by listing the others with --features, or encode it as numbers first`],
     [['train', 'blobs.csv', '--target', 'colour'], `Expected a column "colour" but the row has 6 ("x1", "x2", "x3", "x4", "kind", "size") in blobs.csv line 2 column 'colour'`],
   ])('%j', async (args, message) => {
     const run = await cli(args, dir);
