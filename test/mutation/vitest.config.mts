@@ -17,6 +17,8 @@ export default defineConfig({
       'test/hostile/resizable.test.ts', 'test/hostile/soak.test.ts', 'test/hostile/worker-teardown.test.ts',
       'test/io/atomic-save.test.ts', 'test/io/load-memory.test.ts', 'test/io/pytorch.test.ts', 'test/io/scale-out.test.ts',
       'test/non-blocking.test.ts', 'test/native-load.test.ts', 'test/data/heap-limit.test.ts', 'test/build-files.test.ts', 'test/find-openblas.test.ts',
+      // The CLI runs as the built executable in child processes (test/cli/args.test.ts covers its parsing in-process).
+      'test/cli/**',
     ],
     testTimeout: 60_000,
   },
