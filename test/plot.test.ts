@@ -1,13 +1,12 @@
 // plotHistory and SvgPlotter: valid SVG (a strict XML parser reads it), the panels and series
 // asked for, gaps for non-finite values, nice ticks, log scale, options checked; the plotter
 // rewrites its file every epoch (with a reload while training) and leaves a plain picture.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { Dense, SGD, Sequential, SvgPlotter, plotHistory } from '../lib/index';
+import { Dense, FileError, SGD, Sequential, SvgPlotter, plotHistory } from '../lib/index';
 import { linearScale, logScale } from '../lib/plot/axis';
 import { parseSvg, tempDir } from './cli/run';
-import { writeFileSync } from 'node:fs';
 
 const HISTORY = {
   epoch: [0, 1, 2, 3],
@@ -125,4 +124,89 @@ test('SvgPlotter rewrites its file every epoch, reloading while training, and le
   expect(() => new SvgPlotter(file, { refreshSeconds: -1 })).toThrow('refreshSeconds');
   expect(() => new SvgPlotter(file, { width: 5 })).toThrow('width');
   expect(() => new SvgPlotter('')).toThrow('SvgPlotter path');
+});
+
+test('the pictures, element for element, match the reviewed ones (test/fixtures/plots/*.svg, looked at rendered in Chromium)', async () => {
+  // Any change to the layout (positions, ticks, labels, styles) shows here; after reviewing the
+  // new rendering, regenerate with: npx vitest run test/plot.test.ts -u
+  await expect(plotHistory(HISTORY, { title: 'Golden & <reviewed>' })).toMatchFileSnapshot('fixtures/plots/history.svg');
+  await expect(plotHistory(HISTORY, { logScale: true, metrics: ['loss', 'valAccuracy'], width: 400, panelHeight: 200 })).toMatchFileSnapshot('fixtures/plots/history-log.svg');
+  const long = { epoch: Array.from({ length: 80 }, (_, i) => i), loss: Array.from({ length: 80 }, (_, i) => 1 / (i + 1)) };
+  await expect(plotHistory(long)).toMatchFileSnapshot('fixtures/plots/history-80-epochs.svg'); // no markers past 60 points
+});
+
+test('nice steps: 1, 2, 5 or 10 × 10^k by where span/count falls', () => {
+  const step = (raw: number) => {
+    const t = linearScale(0, raw * 5, 5).ticks;
+    return Number((t[1]! - t[0]!).toPrecision(6));
+  };
+  expect([1.4, 1.5, 2.9, 3, 6.9, 7, 14, 0.07].map(step)).toEqual([1, 2, 2, 5, 5, 10, 10, 0.1]);
+  // A single value gets a range around it: ±1 around 0, ±10% otherwise.
+  expect(linearScale(0, 0).ticks.map((t) => Number(t.toFixed(6)))).toEqual([-1, -0.5, 0, 0.5, 1]);
+  const around5 = linearScale(5, 5);
+  expect([around5.ticks[0], around5.ticks.at(-1)]).toEqual([4.4, 5.6000000000000005]);
+  expect(linearScale(-5, -5).ticks[0]).toBeLessThan(-5);
+  // The axis covers whole ticks; at() places values on it.
+  const s = linearScale(0.5, 9.5);
+  expect([s.ticks[0], s.ticks.at(-1)]).toEqual([0, 10]);
+  expect([s.at(0), s.at(2.5), s.at(10)]).toEqual([0, 0.25, 1]);
+  expect(linearScale(1, 3, 8, true).ticks).toEqual([1, 2, 3]); // whole steps on an epoch axis
+  expect(linearScale(0, 1, 5).ticks).toHaveLength(6);
+  // Labels: as many decimals as the step needs; no negative zero.
+  expect(linearScale(0, 1).label(0.4)).toBe('0.4');
+  expect(linearScale(0, 0.1).label(0.02)).toBe('0.02');
+  expect(linearScale(0, 100).label(40)).toBe('40');
+  expect(linearScale(-1, 1).label(-1e-17)).toBe('0.0');
+  expect(linearScale(0, 1e-30).label(0)).toBe('0.00000000000000000000');
+});
+
+test('log ticks: whole decades, with 2 and 5 between when the range spans two decades or less; big and small labels in exponent form', () => {
+  expect(logScale(0.5, 5).ticks).toEqual([0.1, 0.2, 0.5, 1, 2, 5, 10]);
+  expect(logScale(0.5, 50).ticks).toEqual([0.1, 1, 10, 100]);
+  expect(logScale(0.001, 50).ticks).toEqual([0.001, 0.01, 0.1, 1, 10, 100]);
+  expect(logScale(3, 3).ticks).toEqual([1, 2, 5, 10]); // at least one decade
+  const s = logScale(1e-6, 1e6);
+  expect([s.label(1e-6), s.label(1e-4), s.label(1e-3), s.label(1000), s.label(1e4), s.label(1e6)]).toEqual(['1e-6', '1e-4', '0.001', '1000', '1e+4', '1e+6']);
+  expect(logScale(0.01, 1).label(0.05)).toBe('0.05');
+  expect([logScale(1, 100).at(10), logScale(1, 100).at(1), logScale(1, 100).at(100)]).toEqual([0.5, 0, 1]);
+});
+
+test('a log-scale panel leaves out values ≤ 0; titles: the given one or the quantities plotted', () => {
+  const svg = plotHistory({ epoch: [0, 1, 2], loss: [1, 0, 0.1] }, { logScale: true });
+  expect(paths(svg).training![0]!.match(/M/g)).toHaveLength(2);
+  expect(svgOf(plotHistory({ epoch: [0], loss: [1], accuracy: [0.5] })).texts).not.toContain('Training curves: loss, accuracy');
+  expect(plotHistory({ epoch: [0], loss: [1], accuracy: [0.5] })).toContain('<title>Training curves: loss, accuracy</title>');
+  expect(plotHistory({ epoch: [0], loss: [1] }, { title: 'T' })).toContain('<title>T</title>');
+  expect(plotHistory({ epoch: [0], loss: [1] }, { panelHeight: 120, width: 200 })).toMatch(/<svg [^>]*width="200" height="120" viewBox="0 0 200 120"/);
+  expect(plotHistory({ epoch: [0], loss: [1] }, { title: 'T', panelHeight: 150 })).toMatch(/height="186"/); // the title takes 36 pixels
+  expect(() => plotHistory({ epoch: [0], loss: [1] }, { title: 3 } as never)).toThrow('Expected string for title');
+  expect(() => plotHistory({ epoch: [0], loss: [1] }, { metrics: [3] } as never)).toThrow('Expected non-empty array of history keys for metrics');
+  expect(() => plotHistory({ epoch: [0], loss: [1] }, { panelHeight: 119 })).toThrow('Expected integer from 120 to 10000 for panelHeight');
+  expect(plotHistory({ epoch: [0], loss: [1] }, { panelHeight: 120 })).toContain('height="120"');
+  expect(() => plotHistory({ epoch: 'x' } as never)).toThrow('Expected array of numbers for history.epoch');
+  // A key named like a validation twin only when val is followed by a capital.
+  expect(svgOf(plotHistory({ epoch: [0], loss: [1], valve: [2] } as never)).panels).toEqual(['loss', 'valve']);
+});
+
+test('SvgPlotter: a fresh history each fit, nothing written without an epoch, no reload with refreshSeconds 0, write failures as FileError', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'c.svg');
+  const plotter = new SvgPlotter(file, { refreshSeconds: 0 });
+  plotter.onTrainBegin();
+  await plotter.onEpochEnd(0, { loss: 1 });
+  expect(readFileSync(file, 'utf8')).not.toContain('<script>');
+  plotter.onTrainBegin();
+  await plotter.onEpochEnd(0, { loss: 2 });
+  await plotter.onEpochEnd(1, { loss: 3 });
+  expect(paths(readFileSync(file, 'utf8')).training![0]!.match(/L/g)).toHaveLength(1); // two points: the first fit's is gone
+  const untouched = new SvgPlotter(path.join(dir, 'never.svg'));
+  await untouched.onTrainEnd();
+  expect(() => readFileSync(path.join(dir, 'never.svg'))).toThrow();
+  const nowhere = new SvgPlotter(path.join(dir, 'missing', 'dir', 'c.svg'));
+  await expect(nowhere.onEpochEnd(0, { loss: 1 })).rejects.toThrow(FileError);
+  await expect(nowhere.onEpochEnd(1, { loss: 1 })).rejects.toThrow(/^Cannot write the training curves .*missing\/dir\/c\.svg: ENOENT/);
+  expect(() => new SvgPlotter(5 as never)).toThrow('Expected non-empty string for SvgPlotter path');
+  expect(() => new SvgPlotter(file, { colour: 1 } as never)).toThrow(/SvgPlotter options/);
+  expect(() => new SvgPlotter(file, { metrics: 'loss' } as never)).toThrow(/metrics/);
+  expect(new SvgPlotter(file).refreshSeconds).toBe(5);
 });

@@ -9,9 +9,9 @@ function stream(isTTY: boolean, columns?: number) {
   return { written, out };
 }
 
-/** A clock the test moves: milliseconds. */
+/** A clock the test moves: milliseconds since the epoch began (which starts at 5 s on it). */
 function clock() {
-  const c = { ms: 0, now: () => c.ms };
+  const c = { ms: 0, now: () => 5000 + c.ms };
   return c;
 }
 
@@ -84,5 +84,47 @@ test('validation loss and accuracy join the epoch line', () => {
 });
 
 test('durations read as seconds, minutes or hours', () => {
-  expect([duration(0.4), duration(59.4), duration(61), duration(3599), duration(3660), duration(-3)]).toEqual(['0s', '59s', '1m01s', '59m59s', '1h01m', '0s']);
+  expect([duration(0.4), duration(59.4), duration(60), duration(61), duration(3599), duration(3600), duration(3660), duration(-3)])
+    .toEqual(['0s', '59s', '1m00s', '1m01s', '59m59s', '1h00m', '1h01m', '0s']);
+});
+
+test('no samples/s before time or rows pass; losses and errors to 6 decimals, ratios to 4', () => {
+  const { written, out } = stream(false);
+  const time = clock();
+  const progress = new Progress(1, 1, out, time.now);
+  progress.epochBegin();
+  progress.epochEnd(0, 10, { loss: 0.5, valMse: 0.25, mae: 0.125, rmse: 1, maeRatio: 0.5, accuracy: 0.5, lr: 0.1 });
+  expect(written[0]).toBe('Epoch 1/1 - 0.00s - loss 0.500000 - valMse 0.250000 - mae 0.125000 - rmse 1.000000 - maeRatio 0.5000 - accuracy 0.5000\n');
+  progress.epochBegin();
+  time.ms = 1000;
+  progress.epochEnd(0, 0, { loss: 1 });
+  expect(written[1]).toBe('Epoch 1/1 - 1.00s - loss 1.000000\n');
+});
+
+test('a bar exactly as wide as the terminal is cut; no width, or a width of 0 or 1, cuts nothing', () => {
+  const line = (columns: number | undefined) => {
+    const { written, out } = stream(true, columns);
+    const progress = new Progress(1, 4, out, clock().now);
+    progress.epochBegin();
+    progress.batchesDone(0, 2, 0, { loss: 1 });
+    return written[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
+  };
+  const full = line(undefined);
+  expect(full).toBe('Epoch 1/1 [===========>            ] 2/4 ETA 0s - loss 1.000000');
+  expect(line(0)).toBe(full);
+  expect(line(1)).toBe(full);
+  expect(line(full.length + 1)).toBe(full);
+  expect(line(full.length)).toBe(`${full.slice(0, full.length - 2)}…`);
+});
+
+test('no ETA before the first batch or after the last; the head of the bar is = once full', () => {
+  const { written, out } = stream(true);
+  const time = clock();
+  const progress = new Progress(1, 3, out, time.now);
+  progress.epochBegin();
+  time.ms = 100;
+  progress.batchesDone(0, 0, 0, {} as never);
+  progress.batchesDone(0, 3, 30, {} as never);
+  expect(written[0]).toBe('\rEpoch 1/1 [                        ] 0/3\x1b[K');
+  expect(written[1]).toBe('\rEpoch 1/1 [========================] 3/3 - 300 samples/s\x1b[K');
 });

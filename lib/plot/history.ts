@@ -134,9 +134,14 @@ function panel(key: string, epochs: Series, lines: readonly Line[], frame: Frame
   const x0 = MARGIN.left;
   const x1 = frame.width - MARGIN.right;
   const y0 = frame.y + frame.height - MARGIN.bottom;
-  const y1 = frame.y + MARGIN.top;
+  const heading = `${key}${frame.log ? ' (log scale)' : ''}`;
+  // The legend sits right of the heading (about 8.5 pixels a character at 14 px bold), or, in a
+  // picture too narrow for both, on a row of its own below it.
+  const legendLeft = x1 - 100 * lines.length + 10;
+  const legendBelow = legendLeft < x0 + heading.length * 8.5 + 16;
+  const y1 = frame.y + MARGIN.top + (legendBelow ? 18 : 0);
   const out: string[] = [`<g class="panel" data-key="${escape(key)}">`];
-  out.push(`<text x="${x0}" y="${frame.y + 24}" font-size="14" font-weight="bold">${escape(key)}${frame.log ? ' (log scale)' : ''}</text>`);
+  out.push(`<text x="${x0}" y="${frame.y + 24}" font-size="14" font-weight="bold">${escape(heading)}</text>`);
   const xs = epochs.map((e) => e + 1); // shown 1-based, as the progress line counts epochs
   const xScale = linearScale(Math.min(...xs, 1), Math.max(...xs, 1), Math.min(8, Math.max(1, xs.length - 1)), true);
   const yScale: Scale | undefined = values.length === 0 ? undefined
@@ -179,8 +184,8 @@ function panel(key: string, epochs: Series, lines: readonly Line[], frame: Frame
   // Legend, top right: a sample of each line with its marker.
   lines.forEach((line, i) => {
     const style = SERIES[line.style];
-    const lx = x1 - 100 * lines.length + 10 + i * 100;
-    const ly = frame.y + 20;
+    const lx = (legendBelow ? x0 : legendLeft) + i * 100;
+    const ly = frame.y + (legendBelow ? 40 : 20);
     const dash = style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`;
     out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 28}" y2="${ly}" stroke="${style.stroke}" stroke-width="2"${dash}/>`);
     out.push(marker(style, lx + 14, ly));
