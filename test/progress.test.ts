@@ -15,11 +15,17 @@ function clock() {
   return c;
 }
 
-test('a terminal gets a bar redrawn with \\r, with ETA and samples/s, then the epoch line', () => {
-  const { written, out } = stream(true);
+/** A Progress for `epochs` × `batches` writing to a fake stream, its clock, and its first epoch begun. */
+function started(epochs: number, batches: number | undefined, isTTY: boolean, columns?: number) {
+  const { written, out } = stream(isTTY, columns);
   const time = clock();
-  const progress = new Progress(2, 10, out, time.now);
+  const progress = new Progress(epochs, batches, out, time.now);
   progress.epochBegin();
+  return { written, out, time, progress };
+}
+
+test('a terminal gets a bar redrawn with \\r, with ETA and samples/s, then the epoch line', () => {
+  const { written, time, progress } = started(2, 10, true);
   time.ms = 2000;
   progress.batchesDone(0, 5, 320, { loss: 0.5, accuracy: 0.75 });
   time.ms = 4000;
@@ -31,10 +37,7 @@ test('a terminal gets a bar redrawn with \\r, with ETA and samples/s, then the e
 });
 
 test('the bar is cut to the terminal width as it is at each redraw (a resized window never wraps)', () => {
-  const { written, out } = stream(true, 80);
-  const time = clock();
-  const progress = new Progress(1, 100, out, time.now);
-  progress.epochBegin();
+  const { written, out, time, progress } = started(1, 100, true, 80);
   time.ms = 1000;
   progress.batchesDone(0, 50, 3200, { loss: 0.5, accuracy: 0.75, valLoss: 0.5 });
   out.columns = 30;
@@ -52,20 +55,14 @@ test('the bar is cut to the terminal width as it is at each redraw (a resized wi
 });
 
 test('a stream of unknown length shows the batches done and no ETA', () => {
-  const { written, out } = stream(true);
-  const time = clock();
-  const progress = new Progress(3, undefined, out, time.now);
-  progress.epochBegin();
+  const { written, time, progress } = started(3, undefined, true);
   time.ms = 500;
   progress.batchesDone(2, 7, 700, { loss: 1 });
   expect(written[0]).toBe('\rEpoch 3/3 7 batches - 1,400 samples/s - loss 1.000000\x1b[K');
 });
 
 test('a pipe or file gets one line per epoch and no bar', () => {
-  const { written, out } = stream(false, 20);
-  const time = clock();
-  const progress = new Progress(3, 4, out, time.now);
-  progress.epochBegin();
+  const { written, time, progress } = started(3, 4, false, 20);
   time.ms = 250;
   progress.batchesDone(1, 2, 10, { loss: 1 });
   time.ms = 500;
@@ -74,10 +71,7 @@ test('a pipe or file gets one line per epoch and no bar', () => {
 });
 
 test('validation loss and accuracy join the epoch line', () => {
-  const { written, out } = stream(false);
-  const time = clock();
-  const progress = new Progress(1, 1, out, time.now);
-  progress.epochBegin();
+  const { written, time, progress } = started(1, 1, false);
   time.ms = 1000;
   progress.epochEnd(0, 100, { loss: 0.5, accuracy: 0.8, valLoss: 0.625, valAccuracy: 0.75, lr: 0.1 });
   expect(written[0]).toBe('Epoch 1/1 - 1.00s - 100 samples/s - loss 0.500000 - accuracy 0.8000 - valLoss 0.625000 - valAccuracy 0.7500\n');
@@ -89,10 +83,7 @@ test('durations read as seconds, minutes or hours', () => {
 });
 
 test('no samples/s before time or rows pass; losses and errors to 6 decimals, ratios to 4', () => {
-  const { written, out } = stream(false);
-  const time = clock();
-  const progress = new Progress(1, 1, out, time.now);
-  progress.epochBegin();
+  const { written, time, progress } = started(1, 1, false);
   progress.epochEnd(0, 10, { loss: 0.5, valMse: 0.25, mae: 0.125, rmse: 1, maeRatio: 0.5, accuracy: 0.5, lr: 0.1 });
   expect(written[0]).toBe('Epoch 1/1 - 0.00s - loss 0.500000 - valMse 0.250000 - mae 0.125000 - rmse 1.000000 - maeRatio 0.5000 - accuracy 0.5000\n');
   progress.epochBegin();
@@ -118,10 +109,7 @@ test('a bar exactly as wide as the terminal is cut; no width, or a width of 0 or
 });
 
 test('no ETA before the first batch or after the last; the head of the bar is = once full', () => {
-  const { written, out } = stream(true);
-  const time = clock();
-  const progress = new Progress(1, 3, out, time.now);
-  progress.epochBegin();
+  const { written, time, progress } = started(1, 3, true);
   time.ms = 100;
   progress.batchesDone(0, 0, 0, {} as never);
   progress.batchesDone(0, 3, 30, {} as never);
