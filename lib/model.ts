@@ -74,6 +74,8 @@ export interface FitOptions {
   shuffle?: boolean | { bufferSize: number };
   /** 0 silent; 1 a progress bar on a terminal, one line per epoch otherwise. Default 0. */
   verbose?: 0 | 1;
+  /** Where verbose output goes (a log file, stderr, …). Default process.stdout. */
+  verboseStream?: NodeJS.WritableStream;
   /** Keras-style callbacks, called in order; returned Promises are awaited. */
   callbacks?: Callbacks | Callbacks[];
   /** Aborting stops training before the next batch; fit rejects with an AbortError. */
@@ -468,13 +470,15 @@ export class Sequential {
       const { optimizer } = this.requireCompiled('fit');
       const stream = isDataSource(x);
       const o = readOptions('fit options', stream ? (y ?? {}) : options, [
-        'epochs', 'batchSize', 'shuffle', 'verbose', 'callbacks', 'signal', 'validationData', 'validationSplit',
+        'epochs', 'batchSize', 'shuffle', 'verbose', 'verboseStream', 'callbacks', 'signal', 'validationData', 'validationSplit',
         'validationBatchSize', 'lrSchedule', 'logGradNorm',
       ]);
       const epochs = positiveInteger('epochs', o.epochs ?? 1);
       const batchSizeOption = positiveInteger('batchSize', o.batchSize ?? 32);
       const verbose = o.verbose ?? 0;
       if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
+      const verboseStream = o.verboseStream ?? process.stdout;
+      if (typeof (verboseStream as Partial<NodeJS.WritableStream>)?.write !== 'function') throw invalid('verboseStream', 'writable stream', verboseStream);
       const callbacks = toCallbackList(o.callbacks);
       const signal = o.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', signal);
@@ -511,7 +515,7 @@ export class Sequential {
       return await runFit({
         model: this, schedule: o.lrSchedule as LRSchedule | undefined, gradNorm, validate,
         backend: this.ops, feed, epochs, optimizer, callbacks, signal,
-        progress: verbose === 1 ? new Progress(epochs, feed.batches) : undefined,
+        progress: verbose === 1 ? new Progress(epochs, feed.batches, verboseStream as NodeJS.WritableStream) : undefined,
         layout: this.layout,
         metricValues: (slots, at) => this.metricValues(slots, at),
         stopRequested: () => this.stopTraining,

@@ -128,6 +128,21 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
     }
   });
 
+  test('verboseStream takes the verbose output instead of stdout; anything without write() is refused', async () => {
+    const lines: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await model().fit(x, labels, { epochs: 2, verbose: 1, verboseStream: { write: (s: string) => lines.push(s) > 0 } as unknown as NodeJS.WritableStream });
+      expect(stdout).not.toHaveBeenCalled();
+    } finally {
+      stdout.mockRestore();
+    }
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^Epoch 2\/2 - /);
+    await expect(model().fit(x, labels, { verbose: 1, verboseStream: 'stderr' as unknown as NodeJS.WritableStream })).rejects.toThrow(
+      new InvalidArgumentError("Expected writable stream for verboseStream but received 'stderr' of type string"));
+  });
+
   test('number[][] inputs and number[] labels are converted once and train the same', async () => {
     const rows = Array.from({ length: 90 }, (_, i) => [x[2 * i]!, x[2 * i + 1]!]);
     const [typed, plain] = [model(), model()];

@@ -1,7 +1,7 @@
 // blastrain eval MODEL DATA: the model's loss and metrics over a file, streamed in chunks off
 // the main thread (evaluateAsync), so a file of any size takes constant memory.
 import { integer, text, UsageError, type CommandSpec, type Parsed } from './args';
-import type { Io } from './io';
+import { inCwd, type Io } from './io';
 import { loadModel, MODEL_TABLE_OPTIONS, modelRows } from './model-input';
 import { tableSource } from './table-input';
 
@@ -16,9 +16,9 @@ export const EVAL: CommandSpec = {
 };
 
 export async function evaluate({ values, positionals }: Parsed, io: Io): Promise<number> {
-  const model = await loadModel(positionals[0]!);
+  const model = await loadModel(inCwd(io, positionals[0]!));
   if (model.loss === undefined) throw new UsageError(`${positionals[0]} was saved without a loss (compile the model before saving it): eval needs one`);
-  const source = tableSource(positionals[1]!, values);
+  const source = tableSource(inCwd(io, positionals[1]!), values);
   let rows = 0;
   const data = modelRows(model, source, values, true).map((example) => {
     rows++;

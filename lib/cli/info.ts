@@ -7,7 +7,7 @@ import { parseRecord } from '../io/model-file';
 import { readHeader } from '../io/safetensors';
 import { withFile } from '../io/sources';
 import type { CommandSpec, Parsed } from './args';
-import type { Io } from './io';
+import { inCwd, type Io } from './io';
 import { loadModel } from './model-input';
 
 export const INFO: CommandSpec = {
@@ -29,12 +29,13 @@ function shortList(items: readonly (string | number)[]): string {
 
 export async function info({ values, positionals }: Parsed, io: Io): Promise<number> {
   const file = positionals[0]!;
-  const model = await loadModel(file);
-  const { metadata, record } = await withFile(file, async (source) => {
+  const opened = inCwd(io, file);
+  const model = await loadModel(opened);
+  const { metadata, record } = await withFile(opened, async (source) => {
     const header = await readHeader(source);
     return { metadata: header.metadata, record: parseRecord(source, header.metadata) };
   });
-  const bytes = (await stat(file).catch((error: Error) => {
+  const bytes = (await stat(opened).catch((error: Error) => {
     throw new FileError(`Cannot read ${file}: ${error.message}`, { cause: error });
   })).size;
   const formatVersion = Number(metadata.format_version);

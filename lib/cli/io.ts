@@ -3,11 +3,22 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { FileError } from '../errors';
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
+  /**
+   * The directory relative paths on the command line are read against, for a program that runs
+   * `main` for another directory (the executable leaves it unset: the process's own).
+   */
+  readonly cwd?: string;
+}
+
+/** A path from the command line as the command opens it; messages keep the text as given. */
+export function inCwd(io: Io, file: string): string {
+  return io.cwd === undefined ? file : path.resolve(io.cwd, file);
 }
 
 /** A line for the person watching: on stdout, or on stderr under --json. */

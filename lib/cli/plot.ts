@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { FileError } from '../errors';
 import { plotHistory } from '../plot/history';
 import { integer, list, text, UsageError, type CommandSpec, type Parsed } from './args';
-import { writeText, type Io } from './io';
+import { inCwd, writeText, type Io } from './io';
 
 export const PLOT: CommandSpec = {
   name: 'plot',
@@ -24,7 +24,7 @@ export async function plot({ values, positionals }: Parsed, io: Io): Promise<num
   const out = text(values, 'out', file.endsWith('.json') ? `${file.slice(0, -5)}.svg` : `${file}.svg`)!;
   let history: unknown;
   try {
-    history = JSON.parse(await readFile(file, 'utf8'));
+    history = JSON.parse(await readFile(inCwd(io, file), 'utf8'));
   } catch (error) {
     if (error instanceof SyntaxError) throw new UsageError(`Expected a JSON history in ${file} but it does not parse: ${error.message}`);
     throw new FileError(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
@@ -34,7 +34,7 @@ export async function plot({ values, positionals }: Parsed, io: Io): Promise<num
     ...(metrics && { metrics }), logScale: values.log === true, width: integer(values, 'width', 720, 200, 10000),
     ...(values.title !== undefined && { title: text(values, 'title')! }),
   });
-  await writeText(out, svg);
+  await writeText(inCwd(io, out), svg);
   io.stdout.write(values.json === true ? `${JSON.stringify({ svg: out })}\n` : `Wrote ${out}\n`);
   return 0;
 }

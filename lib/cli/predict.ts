@@ -3,7 +3,7 @@
 // JSON lines, to a file or stdout (waiting when the reader is slower: back-pressure).
 import type { Sequential } from '../model';
 import { choice, integer, text, type CommandSpec, type Parsed } from './args';
-import { TextSink, type Io } from './io';
+import { inCwd, TextSink, type Io } from './io';
 import { loadModel, MODEL_TABLE_OPTIONS, modelRows } from './model-input';
 import { tableSource } from './table-input';
 
@@ -53,15 +53,15 @@ function csvField(value: string | number): string {
 }
 
 export async function predict({ values, positionals }: Parsed, io: Io): Promise<number> {
-  const model = await loadModel(positionals[0]!);
-  const source = tableSource(positionals[1]!, values);
+  const model = await loadModel(inCwd(io, positionals[0]!));
+  const source = tableSource(inCwd(io, positionals[1]!), values);
   const batchSize = integer(values, 'batch-size', 1024);
   const file = text(values, 'out');
   const defaultFormat = file === undefined ? (values.json === true ? 'jsonl' : 'csv') : /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv';
   const format = choice(values, 'out-format', ['csv', 'jsonl'] as const, defaultFormat);
   const { names, row } = outputColumns(model);
   const rows = modelRows(model, source, values, false).batch(batchSize);
-  const sink = new TextSink(file, io.stdout);
+  const sink = new TextSink(file === undefined ? undefined : inCwd(io, file), io.stdout);
   let count = 0;
   if (format === 'csv') await sink.write(`${names.map(csvField).join(',')}\n`);
   for await (const batch of rows) {

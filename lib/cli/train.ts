@@ -20,7 +20,7 @@ import type { History } from '../train/callbacks';
 import { loadNative } from '../native';
 import { choice, integer, integerList, list, number, text, UsageError, type CommandSpec, type Parsed } from './args';
 import { column, loadTable, openTable, sortClasses, tableSource, targetIsCategorical, TABLE_OPTIONS, type TableSource } from './table-input';
-import { say, writeText, type Io } from './io';
+import { inCwd, say, writeText, type Io } from './io';
 
 export const TRAIN: CommandSpec = {
   name: 'train',
@@ -83,8 +83,8 @@ interface Settings {
   out: string;
 }
 
-function settings({ values, positionals }: Parsed): Settings {
-  const source = tableSource(positionals[0]!, values);
+function settings({ values, positionals }: Parsed, io: Io): Settings {
+  const source = tableSource(inCwd(io, positionals[0]!), values);
   const target = text(values, 'target');
   if (target === undefined) throw new UsageError("Expected --target COLUMN: the column to predict");
   const features = list(values, 'features')?.map((f) => column(source, f));
@@ -199,7 +199,7 @@ function textFeatureHint(error: unknown, s: Settings): unknown {
 }
 
 export async function train(parsed: Parsed, io: Io): Promise<number> {
-  const s = settings(parsed);
+  const s = settings(parsed, io);
   const json = parsed.values.json === true;
   const started = performance.now();
   const binary = s.loss === 'binaryCrossentropy';
@@ -231,22 +231,22 @@ export async function train(parsed: Parsed, io: Io): Promise<number> {
   const monitor = data.validation === undefined ? 'loss' : 'valLoss';
   const best = new EarlyStopping({ monitor, patience: s.patience ?? s.epochs + 1, restoreBestWeights: true });
   const paths = companions(s.out);
-  const curves = new SvgPlotter(paths.curves, { title: `blastrain train ${path.basename(s.source.path)}` });
+  const curves = new SvgPlotter(inCwd(io, paths.curves), { title: `blastrain train ${path.basename(s.source.path)}` });
   const interrupted = onInterrupt(io, json, () => {
     model.stopTraining = true;
   });
   let history: History;
   try {
     history = await data.fit(model, {
-      epochs: s.epochs, batchSize: s.batchSize, ...(data.validation && { validationData: data.validation }), verbose: json ? 0 : 1, callbacks: [best, curves],
+      epochs: s.epochs, batchSize: s.batchSize, ...(data.validation && { validationData: data.validation }), verbose: json ? 0 : 1, verboseStream: io.stdout, callbacks: [best, curves],
     });
   } finally {
     interrupted.dispose();
   }
   const epochs = history.epoch.length;
-  await model.save(s.out);
-  await writeJson(paths.history, history);
-  await writeText(paths.curves, plotHistory(history, { title: `blastrain train ${path.basename(s.source.path)}` }));
+  await model.save(inCwd(io, s.out));
+  await writeJson(inCwd(io, paths.history), history);
+  await writeText(inCwd(io, paths.curves), plotHistory(history, { title: `blastrain train ${path.basename(s.source.path)}` }));
 
   const result = {
     model: s.out, history: paths.history, curves: paths.curves, interrupted: interrupted.fired, epochs,

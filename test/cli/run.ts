@@ -1,9 +1,14 @@
 // Runs the real `blastrain` executable (dist/cli/main.js, built by pretest) in a child process,
 // as a user's shell would, and checks SVG output with a strict XML parser (Python's).
+// The mutation suite (test/mutation/vitest.config.mts) sets BLASTRAIN_CLI_IN_PROCESS: `cli` then
+// calls the TypeScript `main` in the test process, where StrykerJS's mutants of lib/ are seen
+// (a child process runs the unmutated dist/); `start` (signals, pipes) always spawns.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../lib/cli/main';
 import { Random } from '../../lib/random';
 import { findPython, pythonEnv } from '../python';
 
@@ -28,7 +33,34 @@ export function start(args: readonly string[], cwd: string): { child: ChildProce
 }
 
 export function cli(args: readonly string[], cwd: string): Promise<Outcome> {
-  return start(args, cwd).done;
+  return process.env.BLASTRAIN_CLI_IN_PROCESS === '1' ? inProcess(args, cwd) : start(args, cwd).done;
+}
+
+/** A stream that keeps what is written to it, as a pipe would (not a terminal). */
+class Captured extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+/**
+ * `main` in this process, with the exit code and output the executable would give: files are
+ * opened in `cwd`, and named in messages as the command line gave them.
+ */
+async function inProcess(args: readonly string[], cwd: string): Promise<Outcome> {
+  const stdout = new Captured();
+  const stderr = new Captured();
+  let code: number;
+  try {
+    code = await main(args, { stdout, stderr, cwd });
+  } catch (error) {
+    stderr.write(`blastrain: unexpected error (please report it): ${(error as Error).stack}\n`);
+    code = 1;
+  }
+  const asGiven = (text: string) => text.replaceAll(`${cwd}${path.sep}`, '');
+  return { code, signal: null, stdout: asGiven(stdout.text), stderr: asGiven(stderr.text) };
 }
 
 export function tempDir(): string {
