@@ -30,8 +30,11 @@ test('timers keep firing while the js backend trains for over half a second', as
 test('an AbortSignal stops a js backend fit', async () => {
   const m = model();
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 50);
-  const error = await m.fit(x, y, { epochs: 1000, batchSize: 16, signal: controller.signal }).catch((e: unknown) => e);
+  // The timer starts once training has (however slowly, e.g. instrumented) begun: only a loop
+  // that yields lets it fire.
+  let timer: NodeJS.Timeout | undefined;
+  const onBatchEnd = () => void (timer ??= setTimeout(() => controller.abort(), 50));
+  const error = await m.fit(x, y, { epochs: 1000, batchSize: 16, signal: controller.signal, callbacks: { onBatchEnd } }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AbortError);
   expect(m.optimizer!.stepCount).toBeGreaterThan(0);
   expect(m.optimizer!.stepCount).toBeLessThan(1000 * 250);
