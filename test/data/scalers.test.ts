@@ -2,7 +2,8 @@
 // float64 reference, used as the model's preprocessing so raw rows give the right answer, and
 // kept in the model file.
 import { describe, expect, test } from 'vitest';
-import { Dataset, Dense, MinMaxScaler, SGD, Sequential, StandardScaler, StateError } from '../../lib/index';
+import { Dataset, Dense, InvalidArgumentError, MinMaxScaler, SGD, Sequential, ShapeError, StandardScaler, StateError } from '../../lib/index';
+import { Scaler } from '../../lib/data/scalers';
 import { expectClose } from '../helpers';
 
 // Features with a large common offset (where a one-pass Σx² − (Σx)²/n formula loses every digit),
@@ -62,6 +63,72 @@ describe('fit', () => {
     await expect(new MinMaxScaler().fit(Dataset.fromArrays(x, new Int32Array(N), { features: F }).batch(10))).rejects.toThrow(/Expected positive integer for features/);
     expect(() => StandardScaler.fromJSON({ type: 'robust', offset: [0], factor: [1] })).toThrow(/Expected 'standard' or 'minMax' for scaler type/);
     expect(() => StandardScaler.fromJSON({ type: 'standard', offset: [0], factor: [NaN] })).toThrow(/finite numbers for scaler factor/);
+  });
+});
+
+describe('exact values and every refusal', () => {
+  const rows = Float32Array.of(1, 10, 3, 10, 5, 10, 7, 10); // 4 rows × 2 features; the second constant
+
+  test('StandardScaler on a tiny table: mean, population std, factor 1 for a constant feature; refits from scratch', async () => {
+    const s = new StandardScaler();
+    expect(s.features).toBeUndefined();
+    await s.fit(rows, { features: 2 });
+    expect(s.features).toBe(2);
+    expect(s.toJSON()).toEqual({ type: 'standard', offset: [4, 10], factor: [1 / Math.sqrt(5), 1] });
+    expect(Array.from(s.transform(Float32Array.of(4, 10, 9, 12)))).toEqual([0, 0, Math.fround(5 / Math.sqrt(5)), 2]);
+    // A second fit forgets the first data.
+    await s.fit(Float32Array.of(0, 1, 2, 3), { features: 1 });
+    expect(s.toJSON()).toEqual({ type: 'standard', offset: [1.5], factor: [1 / Math.sqrt(1.25)] });
+  });
+
+  test('MinMaxScaler on a tiny table: strict min and max per feature, factor 1 for a constant feature; refits from scratch', async () => {
+    const s = new MinMaxScaler();
+    await s.fit(Float32Array.of(3, 10, -1, 10, 5, 10, 5, 10), { features: 2 });
+    expect(s.toJSON()).toEqual({ type: 'minMax', offset: [-1, 10], factor: [1 / 6, 1] });
+    await s.fit(Float32Array.of(2, 4), { features: 1 });
+    expect(s.toJSON()).toEqual({ type: 'minMax', offset: [2], factor: [0.5] });
+    expect(Array.from(s.transform(Float32Array.of(2, 4, 6)))).toEqual([0, 1, 2]);
+  });
+
+  test('a dataset of examples takes each x as one row; anything but Float32Array x is refused', async () => {
+    const examples = Dataset.fromArrays(rows, new Int32Array(4), { features: 2 });
+    expect((await new StandardScaler().fit(examples)).toJSON()).toEqual((await new StandardScaler().fit(rows, { features: 2 })).toJSON());
+    const bad = Dataset.from(() => [{ x: [1, 2], y: 0 }] as never);
+    await expect(new MinMaxScaler().fit(bad, { features: 2 })).rejects.toThrow(new InvalidArgumentError('Expected Float32Array for x of a dataset element but received array'));
+    await expect(new MinMaxScaler().fit([1, 2] as never, { features: 2 })).rejects.toThrow(
+      new InvalidArgumentError('Expected Float32Array (samples × features) or a Dataset for data but received array'));
+    await expect(new MinMaxScaler().fit(rows, { features: 0 })).rejects.toThrow(new InvalidArgumentError('Expected positive integer for features but received 0 of type number'));
+    await expect(new MinMaxScaler().fit(rows, { feature: 2 } as never)).rejects.toThrow("Unknown option 'feature' in MinMaxScaler.fit options");
+  });
+
+  test('no rows, an empty row, rows of another width and transform of a ragged x are refused', async () => {
+    const empty = Dataset.from(() => []);
+    await expect(new StandardScaler().fit(empty, { features: 2 })).rejects.toThrow(new InvalidArgumentError('Expected at least one row to fit the StandardScaler'));
+    await expect(new MinMaxScaler().fit(empty, { features: 2 })).rejects.toThrow(new InvalidArgumentError('Expected at least one row to fit the MinMaxScaler'));
+    await expect(new StandardScaler().fit(new Float32Array(0), { features: 2 })).rejects.toThrow(new ShapeError('Expected rows of 2 features but received Float32Array of length 0'));
+    const widths = Dataset.from(() => [{ x: Float32Array.of(1, 2), y: Float32Array.of(0) }, { x: Float32Array.of(1, 2, 3), y: Float32Array.of(0) }]);
+    await expect(new MinMaxScaler().fit(widths, { features: 2 })).rejects.toThrow(new ShapeError('Expected rows of 2 features but received Float32Array of length 3'));
+    const s = await new MinMaxScaler().fit(rows, { features: 2 });
+    expect(() => s.transform(Float32Array.of(1, 2, 3))).toThrow(new ShapeError("Expected x length to be a multiple of the scaler's 2 features but received Float32Array of length 3"));
+    expect(() => new MinMaxScaler().toJSON()).toThrow(new StateError('The MinMaxScaler is not fitted yet: await scaler.fit(data) first'));
+    const half = new StandardScaler();
+    half.offset = Float64Array.of(0);
+    expect(() => half.transform(Float32Array.of(1))).toThrow('The StandardScaler is not fitted yet');
+  });
+
+  test('records: each field checked', () => {
+    expect(Scaler.fromJSON({ type: 'minMax', offset: [1, 2], factor: [3, 4] })).toBeInstanceOf(MinMaxScaler);
+    expect(Scaler.fromJSON({ type: 'standard', offset: [1], factor: [2] }).toJSON()).toEqual({ type: 'standard', offset: [1], factor: [2] });
+    const refused: [unknown, string][] = [
+      [{ type: 'standard', offset: [], factor: [] }, 'Expected non-empty array of finite numbers for scaler offset but received array'],
+      [{ type: 'standard', offset: 1, factor: [1] }, 'Expected non-empty array of finite numbers for scaler offset but received 1 of type number'],
+      [{ type: 'standard', offset: [0, '1'], factor: [1, 1] }, 'Expected non-empty array of finite numbers for scaler offset but received array'],
+      [{ type: 'standard', offset: [0], factor: [Infinity] }, 'Expected non-empty array of finite numbers for scaler factor but received array'],
+      [{ type: 'standard', offset: [0, 1], factor: [1] }, 'Expected as many scaler factors as offsets'],
+      [{ type: 'standard', offset: [0], factor: [1], extra: 1 }, "Unknown option 'extra' in scaler record (known options: type, offset, factor)"],
+      [null, 'Expected object for scaler record but received null'],
+    ];
+    for (const [record, message] of refused) expect(() => Scaler.fromJSON(record)).toThrow(new InvalidArgumentError(message));
   });
 });
 
