@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  DataFormatError, Dataset, Dense, FileError, InvalidArgumentError, OneCycleLR, SGD, Sequential, type Batch,
+  DataFormatError, Dataset, Dense, FileError, InvalidArgumentError, OneCycleLR, SGD, Sequential, ShapeError, type Batch,
 } from '../../lib/index';
+import { heldOut } from '../../lib/data/dataset';
+import { Random } from '../../lib/random';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-data-'));
 const file = (name: string, text: string): string => {
@@ -80,6 +82,112 @@ describe('pipelines', () => {
     expect(() => Dataset.from(42 as never)).toThrow(InvalidArgumentError);
     expect(() => Dataset.fromArrays(x, labels.subarray(1), { features: 3 })).toThrow(/Expected y to hold 300 class labels/);
     expect(() => Dataset.fromArrays(x, [0.5, 1.5] as never, { features: 3 })).toThrow(/Expected Float32Array of targets or an integer typed array of class labels for y but received array/);
+  });
+});
+
+describe('exact semantics of each operation', () => {
+  const index = (n: number) => Dataset.fromArrays(Float32Array.from({ length: n }, (_, i) => i), new Int32Array(n), { features: 1 }).map((e) => e.x[0]!);
+
+  /** The documented shuffle buffer, written out: Random(seed + pass), uniform replacement, Fisher–Yates drain. */
+  function shuffleReference(n: number, size: number, seed: number): number[] {
+    const random = new Random(seed);
+    const buffer: number[] = [];
+    const out: number[] = [];
+    for (let element = 0; element < n; element++) {
+      if (buffer.length < size) {
+        buffer.push(element);
+        continue;
+      }
+      const i = Math.floor(random.next() * size);
+      out.push(buffer[i]!);
+      buffer[i] = element;
+    }
+    for (let i = buffer.length - 1; i >= 0; i--) {
+      const j = Math.floor(random.next() * (i + 1));
+      out.push(buffer[j]!);
+      buffer[j] = buffer[i]!;
+    }
+    return out;
+  }
+
+  test('shuffle: exactly the documented buffer, pass p seeded with seed + p, default seed 42; a buffer of 1 keeps the order', async () => {
+    const shuffled = index(40).shuffle({ bufferSize: 8, seed: 7 });
+    expect(await collect(shuffled)).toEqual(shuffleReference(40, 8, 7));
+    expect(await collect(shuffled)).toEqual(shuffleReference(40, 8, 8));
+    expect(await collect(index(40).shuffle({ bufferSize: 8 }))).toEqual(shuffleReference(40, 8, 42));
+    expect(await collect(index(5).shuffle({ bufferSize: 100, seed: 1 }))).toEqual(shuffleReference(5, 100, 1));
+    expect(await collect(index(10).shuffle({ bufferSize: 1, seed: 3 }))).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(() => index(3).shuffle({ bufferSize: 2, seed: -1 })).toThrow(new InvalidArgumentError('Expected integer ≥ 0 for seed but received -1 of type number'));
+    expect(() => index(3).shuffle({ bufferSize: 2, seed: 1.5 })).toThrow('Expected integer ≥ 0 for seed but received 1.5');
+    expect(() => index(3).shuffle({ bufferSize: 0 })).toThrow(new InvalidArgumentError('Expected positive integer for bufferSize but received 0 of type number'));
+  });
+
+  test('split holds out exactly the positions heldOut(seed, i, fraction) names; default seed 42', async () => {
+    const [train, held] = index(200).split(0.3, { seed: 5 });
+    const expected = Array.from({ length: 200 }, (_, i) => i).filter((i) => heldOut(5, i, 0.3));
+    expect(await collect(held)).toEqual(expected);
+    expect(await collect(train)).toEqual(Array.from({ length: 200 }, (_, i) => i).filter((i) => !heldOut(5, i, 0.3)));
+    expect(await collect(index(200).split(0.3)[1])).toEqual(Array.from({ length: 200 }, (_, i) => i).filter((i) => heldOut(42, i, 0.3)));
+    // The hash spreads: a different seed holds out different rows, about the fraction of them.
+    expect(expected.length).toBeGreaterThan(40);
+    expect(expected.length).toBeLessThan(80);
+    expect(Array.from({ length: 200 }, (_, i) => heldOut(6, i, 0.3))).not.toEqual(Array.from({ length: 200 }, (_, i) => heldOut(5, i, 0.3)));
+    for (const fraction of [0, -0.1, 1, NaN, '0.5']) {
+      expect(() => index(3).split(fraction as number)).toThrow(`Expected number between 0 and 1 (exclusive) for fraction but received`);
+    }
+    expect(() => index(3).split(0.5, { seed: -2 })).toThrow(new InvalidArgumentError('Expected integer ≥ 0 for seed but received -2 of type number'));
+    expect(() => index(3).split(0.5, { sed: 1 } as never)).toThrow("Unknown option 'sed' in split options");
+    expect(await collect(index(20).split(Number.MIN_VALUE)[1])).toEqual([]);
+  });
+
+  test('fromArrays: float targets of any width become row views; every refusal names what is wrong', async () => {
+    const x = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const y = Float32Array.of(10, 11, 20, 21, 30, 31);
+    const rows = await collect(Dataset.fromArrays(x, y, { features: 2 }));
+    expect(rows.map((r) => [Array.from(r.x), Array.from(r.y as Float32Array)])).toEqual([[[1, 2], [10, 11]], [[3, 4], [20, 21]], [[5, 6], [30, 31]]]);
+    expect((rows[1]!.y as Float32Array).buffer).toBe(y.buffer);
+    const refused: [() => unknown, Error][] = [
+      [() => Dataset.fromArrays([1, 2] as never, y, { features: 2 }), new InvalidArgumentError('Expected Float32Array (samples × features) for x but received array')],
+      [() => Dataset.fromArrays(new Float32Array(0), y, { features: 2 }), new ShapeError('Expected x length to be a positive multiple of features 2 but received Float32Array of length 0')],
+      [() => Dataset.fromArrays(x.subarray(1), y, { features: 2 }), new ShapeError('Expected x length to be a positive multiple of features 2 but received Float32Array of length 5')],
+      [() => Dataset.fromArrays(x, y.subarray(1), { features: 2 }), new ShapeError('Expected y to hold a multiple of 3 values but received Float32Array of length 5')],
+      [() => Dataset.fromArrays(x, new Uint8Array(2), { features: 2 }), new ShapeError('Expected y to hold 3 class labels but received Uint8Array of length 2')],
+      [() => Dataset.fromArrays(x, y, { features: 0 }), new InvalidArgumentError('Expected positive integer for features but received 0 of type number')],
+      [() => Dataset.fromArrays(x, y, { feature: 2 } as never), new InvalidArgumentError("Unknown option 'feature' in fromArrays options; did you mean 'features'? (known options: features)")],
+    ];
+    for (const [call, error] of refused) expect(call).toThrow(error);
+  });
+
+  test('batch packs float targets row by row and refuses mixed examples; map, from and batch refuse what they cannot use', async () => {
+    const examples = [{ x: Float32Array.of(1, 2), y: Float32Array.of(5, 6) }, { x: Float32Array.of(3, 4), y: Float32Array.of(7, 8) }, { x: Float32Array.of(9, 9), y: Float32Array.of(0, 1) }];
+    const [first, last] = await collect(Dataset.ofExamples(() => examples, { featureNames: [], classes: [], skipped: 0 } as never).batch(2));
+    expect(Array.from(first!.x)).toEqual([1, 2, 3, 4]);
+    expect(first!.y).toBeInstanceOf(Float32Array);
+    expect(Array.from(first!.y)).toEqual([5, 6, 7, 8]);
+    expect(Array.from(last!.y)).toEqual([0, 1]);
+    const labelled = await collect(Dataset.ofExamples(() => [{ x: Float32Array.of(1), y: 2 }, { x: Float32Array.of(3), y: 0 }], {} as never).batch(5));
+    expect(labelled[0]!.y).toEqual(Int32Array.of(2, 0));
+    const packing = async (rows: object[]) => collect(Dataset.ofExamples(() => rows as never, {} as never).batch(4));
+    await expect(packing([{ x: Float32Array.of(1, 2), y: 0 }, { x: Float32Array.of(1), y: 0 }])).rejects.toThrow(
+      new ShapeError('Expected every example to have 2 features but example 1 of a batch has 1'));
+    await expect(packing([{ x: Float32Array.of(1), y: 0 }, { x: Float32Array.of(1), y: Float32Array.of(0) }])).rejects.toThrow(
+      new ShapeError('Expected every example of a batch to have the same kind of target (class label or values)'));
+    await expect(packing([{ x: Float32Array.of(1), y: Float32Array.of(0) }, { x: Float32Array.of(1), y: 1 }])).rejects.toThrow(
+      new ShapeError('Expected every example of a batch to have the same kind of target (class label or values)'));
+    await expect(packing([{ x: Float32Array.of(1), y: Float32Array.of(0, 1) }, { x: Float32Array.of(1), y: Float32Array.of(0) }])).rejects.toThrow(
+      new ShapeError('Expected every example to have 2 target values but example 1 of a batch has 1'));
+    expect(() => index(2).map(3 as never)).toThrow(new InvalidArgumentError('Expected function for fn but received 3 of type number'));
+    expect(() => index(2).batch(1).batch(1 as never)).toThrow(new InvalidArgumentError('Expected a dataset of examples for batch() but this one is already batched'));
+    const sourceMessage = 'Expected iterable or async iterable of { x, y } batches, or a function returning one for source but received';
+    expect(() => Dataset.from(null as never)).toThrow(`${sourceMessage} null`);
+    expect(() => Dataset.from({ x: 1 } as never)).toThrow(`${sourceMessage} Object`);
+    expect(() => Dataset.from('abc' as never)).toThrow(`${sourceMessage} 'abc' of type string`);
+    expect(await collect(Dataset.from([{ x: Float32Array.of(1), y: Float32Array.of(2) }]))).toHaveLength(1);
+    expect(await collect(Dataset.from((async function* () { yield { x: Float32Array.of(1), y: Float32Array.of(2) }; })()))).toHaveLength(1);
+    expect(() => index(2).take(1.5)).toThrow(new InvalidArgumentError('Expected integer ≥ 0 for n but received 1.5 of type number'));
+    expect(() => index(2).skip('1' as never)).toThrow("Expected integer ≥ 0 for n but received '1' of type string");
+    expect(await collect(index(5).skip(0))).toEqual([0, 1, 2, 3, 4]);
+    expect(await collect(index(5).take(9))).toEqual([0, 1, 2, 3, 4]);
   });
 });
 
