@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  DataFormatError, Dataset, Dense, FileError, InvalidArgumentError, OneCycleLR, SGD, Sequential, ShapeError, type Batch,
+  DataFormatError, Dataset, Dense, FileError, InvalidArgumentError, OneCycleLR, SGD, Sequential, ShapeError, type Batch, type Example,
 } from '../../lib/index';
 import { heldOut } from '../../lib/data/dataset';
 import { Random } from '../../lib/random';
@@ -177,7 +177,8 @@ describe('exact semantics of each operation', () => {
     await expect(packing([{ x: Float32Array.of(1), y: Float32Array.of(0, 1) }, { x: Float32Array.of(1), y: Float32Array.of(0) }])).rejects.toThrow(
       new ShapeError('Expected every example to have 2 target values but example 1 of a batch has 1'));
     expect(() => index(2).map(3 as never)).toThrow(new InvalidArgumentError('Expected function for fn but received 3 of type number'));
-    expect(() => index(2).batch(1).batch(1 as never)).toThrow(new InvalidArgumentError('Expected a dataset of examples for batch() but this one is already batched'));
+    const batched = Dataset.fromArrays(Float32Array.of(1, 2), new Int32Array(2), { features: 1 }).batch(1) as unknown as Dataset<Example>;
+    expect(() => batched.batch(1)).toThrow(new InvalidArgumentError('Expected a dataset of examples for batch() but this one is already batched'));
     const sourceMessage = 'Expected iterable or async iterable of { x, y } batches, or a function returning one for source but received';
     expect(() => Dataset.from(null as never)).toThrow(`${sourceMessage} null`);
     expect(() => Dataset.from({ x: 1 } as never)).toThrow(`${sourceMessage} Object`);
