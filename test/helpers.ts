@@ -1,5 +1,8 @@
 // Shared test helpers: tolerance checks and small seeded data sets.
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, onTestFinished } from 'vitest';
 import { Random } from '../lib/random';
 
 /** Elementwise |a − e| ≤ atol + rtol·|e|, reporting the worst index on failure. */
@@ -66,4 +69,19 @@ export function thrown(fn: () => unknown): unknown {
     return e;
   }
   return undefined;
+}
+
+/**
+ * A fresh directory under the system's temp directory, removed when the test that made it ends
+ * (or, made while a file's tests are collected, after that file's tests).
+ */
+export function scratchDir(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `blastrain-${name}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove); // not inside a test: at collection
+  }
+  return dir;
 }

@@ -1,15 +1,14 @@
 // Validation, the built-in callbacks (Keras semantics), summary() and toJSON().
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   CSVLogger, Dense, EarlyStopping, InvalidArgumentError, JsonLinesLogger, LearningRateScheduler, ModelCheckpoint,
   ReduceLROnPlateau, SGD, Sequential, type CallbackModel, type EpochLogs,
 } from '../lib/index';
-import { spiral } from './helpers';
+import { spiral, scratchDir } from './helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-workflow-'));
+const dir = scratchDir('workflow');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function classifier(backend: 'native' | 'js' = 'native') {

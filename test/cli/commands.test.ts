@@ -6,12 +6,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { Dataset, Sequential } from '../../lib/index';
 import { cli, parseSvg, start, tempDir, writeBlobs } from './run';
 
-let dir: string;
+const dir = tempDir();
 let data: { csv: string; jsonl: string };
 const FEATURES = ['x1', 'x2', 'x3', 'x4'];
 
 beforeAll(async () => {
-  dir = tempDir();
   data = writeBlobs(dir, 600);
   const run = await cli(['train', data.csv, '--target', 'kind', '--features', FEATURES.join(','), '--layers', '12', '--epochs', '6', '--lr', '0.01', '-o', 'm.safetensors', '--json'], dir);
   expect(run.code).toBe(0);

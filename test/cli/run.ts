@@ -4,12 +4,12 @@
 // calls the TypeScript `main` in the test process, where StrykerJS's mutants of lib/ are seen
 // (a child process runs the unmutated dist/); `start` (signals, pipes) always spawns.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../lib/cli/main';
 import { Random } from '../../lib/random';
+import { scratchDir } from '../helpers';
 import { findPython, pythonEnv } from '../python';
 
 export const BIN = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -64,7 +64,7 @@ async function inProcess(args: readonly string[], cwd: string): Promise<Outcome>
 }
 
 export function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'blastrain-cli-'));
+  return scratchDir('cli');
 }
 
 const CLASSES = ['dog', 'cat', 'bird'];

@@ -6,11 +6,10 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { Dataset, Sequential } from '../../lib/index';
 import { cli, parseSvg, start, tempDir, writeBlobs } from './run';
 
-let dir: string;
+const dir = tempDir();
 let data: { csv: string; jsonl: string };
 
 beforeAll(() => {
-  dir = tempDir();
   data = writeBlobs(dir, 900);
 });
 

@@ -1,8 +1,7 @@
 // Datasets and streaming fit: the pipeline operations, the CSV and JSON-lines loaders (columns,
 // categories, labels, errors naming file, line and column), and fit/evaluateAsync over streams
 // against the same training on arrays.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
@@ -10,8 +9,9 @@ import {
 } from '../../lib/index';
 import { heldOut } from '../../lib/data/dataset';
 import { Random } from '../../lib/random';
+import { scratchDir } from '../helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-data-'));
+const dir = scratchDir('data');
 const file = (name: string, text: string): string => {
   const p = path.join(dir, name);
   writeFileSync(p, text);

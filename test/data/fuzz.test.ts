@@ -1,14 +1,14 @@
 // Mutated CSV and JSON-lines files, and hostile stream elements, must only ever give
 // BlastrainErrors (DataFormatError naming file and line, ShapeError, InvalidArgumentError…):
 // no other exception, no hang, no crash. CI runs this under ASan + UBSan.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { BlastrainError, DataFormatError, Dataset, Dense, SGD, Sequential, type Batch } from '../../lib/index';
+import { scratchDir } from '../helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-data-fuzz-'));
+const dir = scratchDir('data-fuzz');
 const valid = ['a,b,c,kind', '0.5,1,2,x', '-1,2.5,0,y', '3,4,5,x', '1e3,-2,7,z'].join('\n') + '\n';
 const validJson = ['{"a":0.5,"b":1,"kind":"x"}', '{"a":-1,"b":2.5,"kind":"y"}', '{"a":3,"b":4,"kind":"x"}'].join('\n') + '\n';
 

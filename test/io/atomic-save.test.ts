@@ -2,13 +2,13 @@
 // the target as one complete version, never a mix or a truncated file; the temporary files such
 // deaths leave behind are removed by the next save.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Dense, Sequential } from '../../lib/index';
+import { scratchDir } from '../helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-atomic-'));
+const dir = scratchDir('atomic');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const dist = path.join(__dirname, '..', '..', 'dist', 'index.js');
 const KILLS = 200;

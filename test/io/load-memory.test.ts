@@ -4,13 +4,13 @@
 // (VmHWM); the numbers are printed. (The gradients are allocated but never touched, so their
 // zero pages are not resident.)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Dense, Sequential } from '../../lib/index';
+import { scratchDir } from '../helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-memory-'));
+const dir = scratchDir('memory');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Under npm run test:sanitize, AddressSanitizer's shadow memory and quarantine make RSS say

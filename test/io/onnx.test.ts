@@ -3,16 +3,15 @@
 // dimension is symbolic); Debian's python3-onnx checker (full_check, with shape inference)
 // accepts it. Tolerance: float32 in different orders, 1e-5 relative, 1e-6 absolute.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, expect, test } from 'vitest';
 import { Dense, Dropout, SGD, Sequential } from '../../lib/index';
-import { expectClose } from '../helpers';
+import { expectClose, scratchDir } from '../helpers';
 import { findPython, pythonEnv } from '../python';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-onnx-'));
+const dir = scratchDir('onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const python = findPython(['onnx'], 'python3-onnx');
 

@@ -1,15 +1,14 @@
 // Saving and loading models: the file format, exact resume across processes on both backends,
 // loadWeights' name mapping, dtype conversion, and a typed error for every malformed file.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Adam, Dense, ModelFormatError, RMSprop, SGD, Sequential, FileError } from '../../lib/index';
-import { expectIdentical } from '../helpers';
+import { expectIdentical, scratchDir } from '../helpers';
 import { encodeSafetensors, headerOf, withHeader } from './safetensors-files';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-io-'));
+const dir = scratchDir('io');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const x = Float32Array.from({ length: 4 * 600 }, (_, i) => Math.sin(i * 12.9898) * 0.5 + 0.5);

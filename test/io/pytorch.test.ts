@@ -3,16 +3,15 @@
 // (examples/pytorch/train.py) predicts the same in blastrain after loadWeights. Tolerance: both
 // compute in float32, in different orders (OpenBLAS vs PyTorch's GEMMs), so outputs agree to a
 // few units in the last place: 1e-5 relative, 1e-6 absolute for probabilities near 0.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Dense, Dropout, SGD, Sequential, writeTensors } from '../../lib/index';
-import { expectClose } from '../helpers';
+import { expectClose, scratchDir } from '../helpers';
 import { findPython, runPython } from '../python';
 
 const python = findPython(['torch'], 'python3-torch');
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-torch-'));
+const dir = scratchDir('torch');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const examples = path.join(__dirname, '..', '..', 'examples', 'pytorch');
 

@@ -4,16 +4,15 @@
 // different orders: 1e-5 relative, 1e-6 absolute), and, as docs/scale-out.md says, the
 // optimizer state did not travel (the file holds none; the loaded optimizer starts at step 0).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Adam, Dense, Sequential, writeTensors } from '../../lib/index';
-import { expectClose } from '../helpers';
+import { expectClose, scratchDir } from '../helpers';
 import { findPython, pythonEnv } from '../python';
 
 const python = findPython(['torch', 'torch.distributed.run'], 'python3-torch');
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-ddp-'));
+const dir = scratchDir('ddp');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the README points to the recipe with the two commands a user types', () => {

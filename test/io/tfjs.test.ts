@@ -2,15 +2,14 @@
 // exported model loads in tf.loadLayersModel and predicts the same; a Dense-only tfjs model
 // imports into blastrain and predicts the same; layers blastrain cannot represent are named.
 // Tolerance: both compute in float32, in different orders: 1e-5 relative, 1e-6 absolute.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Dense, Dropout, ModelFormatError, SGD, Sequential } from '../../lib/index';
-import { expectClose } from '../helpers';
+import { expectClose, scratchDir } from '../helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'blastrain-tfjs-'));
+const dir = scratchDir('tfjs');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   await tf.setBackend('cpu');
