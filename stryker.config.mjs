@@ -6,6 +6,8 @@ export default {
   vitest: { configFile: 'test/mutation/vitest.config.mts' },
   mutate: ['lib/**/*.ts'],
   coverageAnalysis: 'perTest',
+  // Mutants reached only outside any one test (module loading, a file's beforeAll) are ignored:
+  // otherwise each would rerun every test. docs/mutation-js.md counts them as not scored.
   ignoreStatic: true,
   // Only lib/ needs its type checks off (mutants need not type-check); the README test compares
   // examples/ with the README byte for byte.

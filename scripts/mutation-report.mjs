@@ -54,6 +54,8 @@ const md = [
   '',
   `**Score: ${all.score.toFixed(1)}%** (killed or timed out ÷ killed, timed out, survived and not covered) over ${all.mutants} mutants in ${names.length} files.`,
   '',
+  'Not scored: mutants Stryker ignores as static (`ignoreStatic`: reached only while modules load or in a test file\'s `beforeAll`, outside any one test) and any that do not compile.',
+  '',
   '| file | mutants | killed | timeout | survived | no coverage | not scored | score |',
   '|---|---:|---:|---:|---:|---:|---:|---:|',
   row('**all of lib/**', all),
