@@ -23,8 +23,9 @@ export const BENCH: CommandSpec = {
 /** The package's root: dist/cli/bench.js → the directory holding package.json. */
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function bench({ values }: Parsed, io: Io): Promise<number> {
-  const script = path.join(ROOT, 'bench', 'run.mjs');
+/** Runs bench/run.mjs of the checkout at `root` (this package's own, when run from a clone). */
+export async function bench({ values }: Parsed, io: Io, root = ROOT): Promise<number> {
+  const script = path.join(root, 'bench', 'run.mjs');
   if (!existsSync(script)) {
     io.stderr.write(
       'The benchmark is not part of the npm package (its peers, TensorFlow.js and brain.js, are not blastrain dependencies).\n' +
@@ -32,15 +33,15 @@ export async function bench({ values }: Parsed, io: Io): Promise<number> {
     );
     return 1;
   }
-  if (!existsSync(path.join(ROOT, 'bench', 'node_modules'))) {
-    io.stderr.write(`The benchmark's peers are not installed: run npm ci --prefix ${path.join(ROOT, 'bench')} (or npm run bench, which installs them), then blastrain bench again\n`);
+  if (!existsSync(path.join(root, 'bench', 'node_modules'))) {
+    io.stderr.write(`The benchmark's peers are not installed: run npm ci --prefix ${path.join(root, 'bench')} (or npm run bench, which installs them), then blastrain bench again\n`);
     return 1;
   }
   const args = [
     ...(['quick', 'inference'] as const).filter((name) => values[name] === true).map((name) => `--${name}`),
     ...(['configs', 'systems'] as const).flatMap((name) => (text(values, name) === undefined ? [] : [`--${name}=${text(values, name)}`])),
   ];
-  const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: 'inherit', cwd: ROOT });
+  const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: 'inherit', cwd: root });
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   return code ?? (signal === 'SIGINT' ? 130 : 1);
 }

@@ -167,8 +167,11 @@ async function readStreamed(s: Settings, table: TableOptions, binary: boolean): 
     }
   }
   const scaler = newScaler(s.normalize);
-  if (scaler === undefined) for await (const example of trainingRows()) void example;
-  else await scaler.fit(Dataset.ofExamples(trainingRows, all.table!));
+  const pass = scaler === undefined ? drain(trainingRows()) : scaler.fit(Dataset.ofExamples(trainingRows, all.table!));
+  // Without a training row the scaler cannot be fitted: the message below says why.
+  await pass.catch((error: unknown) => {
+    if (counts[0] !== 0) throw error;
+  });
   if (counts[0] === 0) throw new UsageError(`Expected rows to train on in ${s.source.path} but found ${counts[1] === 0 ? 'none' : 'only held-out rows'}`);
   const info = all.table!;
   const classes = table.labels === undefined ? undefined : sortClasses(info.classes);
@@ -180,6 +183,10 @@ async function readStreamed(s: Settings, table: TableOptions, binary: boolean): 
     validation: held,
     rows: counts[0]!, validationRows: counts[1]!, features, featureNames: info.featureNames, classes, scaler,
   };
+}
+
+async function drain(rows: AsyncIterable<unknown>): Promise<void> {
+  for await (const row of rows) void row;
 }
 
 /** The data as the loss needs it: a categorical target (sniffed, or told by --loss) as classes. */

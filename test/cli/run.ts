@@ -49,7 +49,7 @@ class Captured extends Writable {
  * `main` in this process, with the exit code and output the executable would give: files are
  * opened in `cwd`, and named in messages as the command line gave them.
  */
-async function inProcess(args: readonly string[], cwd: string): Promise<Outcome> {
+export async function inProcess(args: readonly string[], cwd: string): Promise<Outcome> {
   const stdout = new Captured();
   const stderr = new Captured();
   let code: number;
