@@ -97,6 +97,18 @@ test('options and histories are checked, naming what is wrong', () => {
   expect(() => plotHistory({ epoch: [0, 1], loss: [1] })).toThrow('Expected array of 2 numbers (one per epoch) for history.loss');
   expect(() => plotHistory({ epoch: [0], loss: ['1'] } as never)).toThrow('Expected array of numbers for history.loss');
   expect(() => plotHistory({ epoch: [0], lr: [1] })).toThrow('Expected object with at least one series besides epoch and lr for history');
+  expect(() => plotHistory(HISTORY, { colour: 'red' } as never)).toThrow("Unknown option 'colour' in plotHistory options");
+  expect(() => new SvgPlotter('x.svg', { colour: 'red' } as never)).toThrow("Unknown option 'colour' in SvgPlotter options");
+  expect(() => plotHistory(HISTORY, { metrics: ['loss', 3] as never })).toThrow('Expected non-empty array of history keys for metrics but received array');
+  expect(() => plotHistory(HISTORY, { logScale: 1 as never })).toThrow('Expected boolean for logScale but received 1 of type number');
+  expect(() => plotHistory(HISTORY, { title: 7 as never })).toThrow('Expected string for title but received 7 of type number');
+  expect(() => plotHistory({ epoch: [0], loss: [true] } as never)).toThrow('Expected array of numbers for history.loss');
+});
+
+test('only keys that start with val and a capital are validation twins; a key merely containing val is its own panel', () => {
+  const svg = plotHistory({ epoch: [0, 1], loss: [1, 0.5], intervalScore: [3, 2], valLoss: [1.2, 0.9] });
+  const panels = [...svg.matchAll(/<g class="panel" data-key="([^"]+)"/g)].map((m) => m[1]);
+  expect(panels).toEqual(['loss', 'intervalScore']);
 });
 
 test('SvgPlotter rewrites its file every epoch, reloading while training, and leaves a plain picture', async () => {

@@ -32,7 +32,7 @@ test('writeText writes a whole file; a failure is a FileError naming it, with th
   await writeText(file, 'hello\n');
   expect(readFileSync(file, 'utf8')).toBe('hello\n');
   const bad = path.join(dir, 'no', 'such', 'b.txt');
-  const error = await writeText(bad, 'x').catch((e: unknown) => e as FileError);
+  const error = (await writeText(bad, 'x').catch((e: unknown) => e)) as FileError;
   expect(error).toBeInstanceOf(FileError);
   expect(error.message).toMatch(new RegExp(`^Cannot write ${bad.replace(/[/.]/g, '\\$&')}: ENOENT`));
   expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
@@ -93,7 +93,7 @@ test('any other write failure is a FileError naming the file, or stdout, thrown 
   const waiting = sink.write('0123456789');
   const failure = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
   stdout.emit('error', failure);
-  const error = await waiting.catch((e: unknown) => e as FileError);
+  const error = (await waiting.catch((e: unknown) => e)) as FileError;
   expect(error).toBeInstanceOf(FileError);
   expect(error.message).toBe('Cannot write stdout: no space left on device');
   expect(error.cause).toBe(failure);
