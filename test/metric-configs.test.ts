@@ -20,14 +20,15 @@ function read(metric: Metric, values: number[], K = 2): number {
 
 test('configs round-trip through metricFromConfig with their names, k and average', () => {
   const metrics = [topKAccuracy(3), topKAccuracy(2, { name: 'top2' }), precision(), recall({ average: 'macro' }), f1({ average: 'macro', name: 'mf' }), f1()];
-  expect(metrics.map((m) => m.config)).toEqual([
+  // Strict: a config holds no key it was not given (no name: undefined).
+  expect(metrics.map((m) => m.config)).toStrictEqual([
     { type: 'topKAccuracy', k: 3 }, { type: 'topKAccuracy', k: 2, name: 'top2' }, { type: 'precision', average: 'binary' },
     { type: 'recall', average: 'macro' }, { type: 'f1', average: 'macro', name: 'mf' }, { type: 'f1', average: 'binary' },
   ]);
   expect(metrics.map((m) => m.name)).toEqual(['top3Accuracy', 'top2', 'precision', 'macroRecall', 'mf', 'f1']);
   for (const m of metrics) {
     const again = metricFromConfig(JSON.parse(JSON.stringify(m.config)));
-    expect(again.config).toEqual(m.config);
+    expect(again.config).toStrictEqual(m.config);
     expect(again.name).toBe(m.name);
     expect(again.counter).toEqual(m.counter);
   }
@@ -54,6 +55,8 @@ test('metricFromConfig refuses options a metric does not take, unknown types and
   for (const name of ['1x', 'a-b', '', 'a b', 'x.']) expect(() => precision({ name })).toThrow(`Expected identifier such as myMetric for name but received '${name}'`);
   for (const name of ['a', 'myMetric_2', 'Z9']) expect(precision({ name }).name).toBe(name);
   expect(() => precision({ name: 3 as never })).toThrow('for name but received 3 of type number');
+  expect(() => precision({ name: ['ab'] as never })).toThrow('Expected identifier such as myMetric for name but received array');
+  expect(recall({ average: 'macro' }).name).toBe('macroRecall');
 });
 
 test('each metric reads its own slots: ratios, 0 for an empty span, the square root for rmse', () => {
@@ -126,6 +129,8 @@ test('resolveMetrics: defaults by loss, names and Metric objects, and the valida
   expect(topKAccuracy(4).misfit(LOSS_CATEGORICAL_CROSSENTROPY, 3).message).toBe(
     "Expected a metric that fits loss 'categoricalCrossentropy' with 3 outputs but received 'top4Accuracy' (top-k accuracy needs one class per row (categorical cross-entropy, or mse with several outputs) and k ≤ outputs)");
   expect(precision().misfit(LOSS_MSE, 1).message).toContain("with 1 output but received 'precision'");
+  // Metrics that fit every loss carry no reason; their message ends at the name.
+  expect(metricFromConfig({ type: 'mae' }).misfit(LOSS_MSE, 1).message).toBe("Expected a metric that fits loss 'mse' with 1 output but received 'mae'");
   expect(validationKey('top2Accuracy')).toBe('valTop2Accuracy');
   expect(validationKey('mae')).toBe('valMae');
 });

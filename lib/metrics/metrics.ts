@@ -54,14 +54,14 @@ export class Metric {
     readonly name: string,
     /** @internal */ readonly counter: CounterSpec,
     /** @internal */ readonly reduce: Reduce,
-    /** Why the counter may not fit a loss, for the error message. */
-    private readonly needs: string,
+    /** Why the counter may not fit a loss, for the error message (metrics that fit every loss have none). */
+    private readonly needs?: string,
   ) {}
 
   /** @internal The error for a loss and output width this metric cannot be computed for. */
   misfit(loss: number, K: number): InvalidArgumentError {
     return new InvalidArgumentError(
-      `Expected a metric that fits loss '${LOSSES[loss]}' with ${K} output${K === 1 ? '' : 's'} but received '${this.name}' (${this.needs})`,
+      `Expected a metric that fits loss '${LOSSES[loss]}' with ${K} output${K === 1 ? '' : 's'} but received '${this.name}'${this.needs === undefined ? '' : ` (${this.needs})`}`,
     );
   }
 }
@@ -92,7 +92,7 @@ function averaged(metric: 'precision' | 'recall' | 'f1', options: AveragedMetric
     return new Metric(config, readName(o, metric), { kind: COUNTER_CONFUSION, param: CONFUSION_BINARY }, (s, at) => of(s[at]!, s[at + 1]!, s[at + 2]!),
       `average 'binary' needs one output per element (binaryCrossentropy, or mse with one output) or two classes; use average 'macro'`);
   }
-  const name = readName(o, `macro${metric === 'f1' ? 'F1' : metric[0]!.toUpperCase() + metric.slice(1)}`);
+  const name = readName(o, `macro${metric[0]!.toUpperCase()}${metric.slice(1)}`);
   return new Metric(config, name, { kind: COUNTER_CONFUSION, param: CONFUSION_PER_CLASS }, (s, at, K) => {
     let sum = 0;
     let classes = 0;
@@ -103,7 +103,7 @@ function averaged(metric: 'precision' | 'recall' | 'f1', options: AveragedMetric
       classes++;
     }
     return ratio(sum, classes);
-  }, '');
+  });
 }
 
 /** tp / (tp + fp). */
@@ -120,7 +120,7 @@ export function f1(options: AveragedMetricOptions = {}): Metric {
 }
 
 const errorMetric = (name: 'accuracy' | 'mae' | 'mse' | 'rmse', kind: number, reduce: Reduce): Metric =>
-  new Metric({ type: name }, name, { kind, param: 0 }, reduce, '');
+  new Metric({ type: name }, name, { kind, param: 0 }, reduce);
 
 /** The metric a name in compile({ metrics }) stands for. */
 function byName(name: MetricName): Metric {
@@ -147,6 +147,7 @@ function byName(name: MetricName): Metric {
 export function metricFromConfig(value: unknown): Metric {
   const o = readOptions('metric config', value, ['type', 'k', 'average', 'name']);
   const type = oneOf('type', o.type, METRIC_NAMES);
+  // Stryker disable next-line ConditionalExpression: equivalent, { name: undefined } reads as no name (the test is for the types)
   const named = o.name === undefined ? {} : { name: o.name as string };
   if (type === 'topKAccuracy') return topKAccuracy(o.k as number, named);
   if (type === 'precision' || type === 'recall' || type === 'f1') return averaged(type, { average: o.average as 'binary' | 'macro', ...named });

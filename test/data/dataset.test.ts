@@ -8,6 +8,7 @@ import {
   DataFormatError, Dataset, Dense, FileError, InvalidArgumentError, OneCycleLR, SGD, Sequential, ShapeError, type Batch, type Example,
 } from '../../lib/index';
 import { heldOut } from '../../lib/data/dataset';
+import { isDataSource, streamBatches } from '../../lib/data/source';
 import { Random } from '../../lib/random';
 import { scratchDir } from '../helpers';
 
@@ -189,6 +190,30 @@ describe('exact semantics of each operation', () => {
     expect(() => index(2).skip('1' as never)).toThrow("Expected integer ≥ 0 for n but received '1' of type string");
     expect(await collect(index(5).skip(0))).toEqual([0, 1, 2, 3, 4]);
     expect(await collect(index(5).take(9))).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('streams as fit reads them (lib/data/source.ts)', () => {
+  const index = (n: number) => Dataset.fromArrays(Float32Array.from({ length: n }, (_, i) => i), new Int32Array(n), { features: 1 });
+  const firsts = async (d: AsyncIterable<Batch>) => (await collect(d)).map((b) => Array.from(b.x));
+
+  test('isDataSource: a Dataset, a function or an async iterable; arrays and plain values are not', () => {
+    expect([index(2), () => [], (async function* () {})(), { [Symbol.asyncIterator]: () => ({}) }].map(isDataSource)).toEqual([true, true, true, true]);
+    expect([[1, 2], new Float32Array(2), { x: 1 }, null, undefined, 'abc', 3].map(isDataSource)).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  test('streamBatches: examples batched as they come, or after the seeded shuffle buffer; batches pass through; true is refused', async () => {
+    expect(await firsts(streamBatches(index(5), 2, undefined, 7))).toEqual([[0, 1], [2, 3], [4]]);
+    expect(await firsts(streamBatches(index(5), 2, false, 7))).toEqual([[0, 1], [2, 3], [4]]);
+    const shuffled = await firsts(streamBatches(index(30), 4, { bufferSize: 6 }, 7));
+    expect(shuffled).toEqual(await firsts(index(30).shuffle({ bufferSize: 6, seed: 7 }).batch(4)));
+    expect(shuffled.flat()).not.toEqual(Array.from({ length: 30 }, (_, i) => i));
+    // A negative model seed is read as its unsigned 32-bit value.
+    expect(await firsts(streamBatches(index(30), 4, { bufferSize: 6 }, -1))).toEqual(await firsts(index(30).shuffle({ bufferSize: 6, seed: 2 ** 32 - 1 }).batch(4)));
+    const batches = index(6).batch(3);
+    expect(streamBatches(batches, 2, undefined, 1)).toBe(batches);
+    expect(() => streamBatches(index(5), 2, true, 7)).toThrow(new InvalidArgumentError('Expected { bufferSize } for a stream, which cannot be shuffled whole for shuffle but received true of type boolean'));
+    expect(() => streamBatches(index(5), 2, { size: 3 }, 7)).toThrow("Unknown option 'size' in shuffle");
   });
 });
 
