@@ -217,6 +217,58 @@ describe('streams as fit reads them (lib/data/source.ts)', () => {
   });
 });
 
+describe('loader details', () => {
+  test('paths and options are checked before any reading', () => {
+    for (const load of [(p: unknown) => Dataset.fromCsv(p as string, { target: 'y' }), (p: unknown) => Dataset.fromJsonLines(p as string, { target: 'y' })]) {
+      expect(() => load('')).toThrow(new InvalidArgumentError("Expected non-empty string for path but received '' of type string"));
+      expect(() => load(3)).toThrow(new InvalidArgumentError('Expected non-empty string for path but received 3 of type number'));
+    }
+    expect(() => Dataset.fromCsv(csvPath, { target: 'kind', delimiter: '' })).toThrow(new InvalidArgumentError("Expected non-empty string for delimiter but received '' of type string"));
+    expect(() => Dataset.fromCsv(csvPath, { target: 'kind', delimiter: 9 as never })).toThrow(new InvalidArgumentError('Expected non-empty string for delimiter but received 9 of type number'));
+    expect(() => Dataset.fromCsv(csvPath, { target: 'kind', header: 'yes' as never })).toThrow(new InvalidArgumentError("Expected boolean for header but received 'yes' of type string"));
+    expect(() => Dataset.fromCsv(csvPath, { target: 'kind', colour: 1 } as never)).toThrow(/^Unknown option 'colour' in fromCsv options/);
+    expect(() => Dataset.fromJsonLines(jsonPath, { target: 'kind', colour: 1 } as never)).toThrow(/^Unknown option 'colour' in fromJsonLines options/);
+  });
+
+  test('CSV: fields are trimmed, blank lines skipped, any delimiter; a file read twice starts over', async () => {
+    const p = file('spaced.csv', 'a ; b ; y\n\n 1 ; 2 ; 3 \n\n4;5;6\n');
+    const data = Dataset.fromCsv(p, { target: 'y', delimiter: ';' });
+    const rows = await collect(data);
+    expect(rows.map((r) => [...Array.from(r.x), ...Array.from(r.y as Float32Array)])).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(data.table!.featureNames).toEqual(['a', 'b']);
+    expect((await collect(data)).length).toBe(2);
+    // Line numbers count the header and blank lines, as an editor shows them.
+    const bad = file('bad-line.csv', 'a,y\n\n1,2\nx,3\n');
+    await expect(collect(Dataset.fromCsv(bad, { target: 'y' }))).rejects.toThrow(`Expected a finite number but found "x" in ${bad} line 4 column 'a'`);
+  });
+
+  test('JSON lines: blank lines skipped and counted in line numbers; a non-object or bad JSON line is named, or skipped and counted', async () => {
+    const p = file('mixed.jsonl', '{"a":1,"y":2}\n   \n[1,2]\n{"a":3,"y":4}\nnot json\n7\n');
+    const rejects = async (text: string, message: string) => {
+      await expect(collect(Dataset.fromJsonLines(file('one.jsonl', text), { target: 'y' }))).rejects.toThrow(message);
+    };
+    await rejects('{"a":1,"y":2}\n\n[1,2]\n', 'Expected a JSON object but found [1,2] in');
+    await rejects('\n\n\nnull\n', 'line 4');
+    await rejects('"text"\n', 'Expected a JSON object but found "text" in');
+    await rejects('{"a":1,\n', 'Expected a JSON object but found invalid JSON (');
+    const skipping = Dataset.fromJsonLines(p, { target: 'y', onError: 'skip' });
+    expect((await collect(skipping)).map((r) => r.x[0])).toEqual([1, 3]);
+    expect(skipping.table!.skipped).toBe(3);
+    const error = (await collect(Dataset.fromJsonLines(p, { target: 'y' })).catch((e: unknown) => e)) as DataFormatError;
+    expect(error).toMatchObject({ line: 3, file: p });
+  });
+
+  test('an unreadable path is a FileError naming it, for both loaders', async () => {
+    const missing = path.join(dir, 'missing.csv');
+    for (const data of [Dataset.fromCsv(missing, { target: 'y' }), Dataset.fromJsonLines(missing, { target: 'y' })]) {
+      const error = (await collect(data).catch((e: unknown) => e)) as FileError;
+      expect(error).toBeInstanceOf(FileError);
+      expect(error.message).toMatch(new RegExp(`^Cannot read ${missing.replace(/[/.]/g, '\\$&')}: ENOENT`));
+      expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    }
+  });
+});
+
 describe('loaders', () => {
   test('CSV and JSON lines give the same examples as the arrays', async () => {
     const fromArrays = await collect(Dataset.fromArrays(x, labels, { features: 3 }));
