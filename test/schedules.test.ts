@@ -53,6 +53,57 @@ test('schedules validate their options like every other class', () => {
   expect(new StepLR({ stepSize: 2 }).interval).toBe('epoch');
 });
 
+test("defaults are PyTorch's: StepLR and MultiStepLR γ 0.1, CosineAnnealingLR ηmin 0, LinearLR 1/3 → 1 over 5 steps", () => {
+  const same = (a: LRSchedule, b: LRSchedule) => {
+    for (let step = 0; step < 12; step++) expect(a.lrAt(step, 0.8)).toBe(b.lrAt(step, 0.8));
+  };
+  same(new StepLR({ stepSize: 2 }), new StepLR({ stepSize: 2, gamma: 0.1 }));
+  same(new MultiStepLR({ milestones: [3] }), new MultiStepLR({ milestones: [3], gamma: 0.1 }));
+  same(new CosineAnnealingLR({ tMax: 5 }), new CosineAnnealingLR({ tMax: 5, etaMin: 0 }));
+  same(new LinearLR(), new LinearLR({ startFactor: 1 / 3, endFactor: 1, totalIters: 5 }));
+  expect(new LinearLR().lrAt(0, 0.9)).toBeCloseTo(0.3, 15);
+  expect(new LinearLR().lrAt(99, 0.9)).toBe(0.9);
+  // Milestones in any order count the same (PyTorch keeps them in a Counter).
+  same(new MultiStepLR({ milestones: [7, 2, 4], gamma: 0.5 }), new MultiStepLR({ milestones: [2, 4, 7], gamma: 0.5 }));
+  expect([0, 1, 2, 3, 4, 7, 8].map((step) => new MultiStepLR({ milestones: [7, 2, 4], gamma: 0.5 }).lrAt(step, 8))).toEqual([8, 8, 4, 4, 2, 1, 1]);
+});
+
+test('OneCycleLR without cycleMomentum leaves momentum alone (NaN); SequentialLR passes momentum through from the running part', () => {
+  expect(new OneCycleLR({ maxLr: 0.1, totalSteps: 10, cycleMomentum: false }).momentumAt(3)).toBeNaN();
+  const sequential = new SequentialLR({ schedules: [new LinearLR({ totalIters: 2 }), new OneCycleLR({ maxLr: 0.1, totalSteps: 10 })], milestones: [2] });
+  expect(sequential.momentumAt(1)).toBeNaN();
+  expect(sequential.momentumAt(2)).toBeCloseTo(0.95, 12);
+  expect(sequential.lrAt(2, 1)).toBeCloseTo(0.1 / 25, 15);
+});
+
+test('every schedule option is checked, named as PyTorch names it', () => {
+  const cases: [() => unknown, string][] = [
+    [() => new StepLR({ stepSize: 2, gamma: -1 }), 'Expected finite number >= 0 for gamma but received -1 of type number'],
+    [() => new MultiStepLR({ milestones: [] }), 'Expected a non-empty array of positive integers for milestones'],
+    [() => new MultiStepLR({ milestones: 3 as never }), 'Expected a non-empty array of positive integers for milestones'],
+    [() => new MultiStepLR({ milestones: [2, 0] }), 'Expected positive integer for milestones[1] but received 0 of type number'],
+    [() => new ExponentialLR({ gamma: NaN }), 'Expected finite number >= 0 for gamma but received NaN of type number'],
+    [() => new CosineAnnealingLR({ tMax: 5, etaMin: -1 }), 'Expected finite number >= 0 for etaMin but received -1 of type number'],
+    [() => new LinearLR({ startFactor: 0 }), 'Expected startFactor greater than 0 and at most 1 (as PyTorch requires) but received 0'],
+    [() => new LinearLR({ startFactor: 1.5 }), 'Expected finite number between 0 and 1 for startFactor but received 1.5 of type number'],
+    [() => new LinearLR({ endFactor: 2 }), 'Expected finite number between 0 and 1 for endFactor but received 2 of type number'],
+    [() => new LinearLR({ totalIters: 0 }), 'Expected positive integer for totalIters but received 0 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, pctStart: 2 }), 'Expected finite number between 0 and 1 for pctStart but received 2 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, annealStrategy: 'step' as never }), "Expected one of 'cos', 'linear' for annealStrategy but received 'step' of type string"],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, threePhase: 1 as never }), 'Expected boolean for threePhase but received 1 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, cycleMomentum: 'no' as never }), "Expected boolean for cycleMomentum but received 'no' of type string"],
+    [() => new OneCycleLR({ maxLr: -0.1, totalSteps: 10 }), 'Expected finite number >= 0 for maxLr but received -0.1 of type number'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), 3 as never], milestones: [2] }), 'Expected an array of at least two schedules (e.g. new LinearLR(…)) for schedules'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR()], milestones: [] }), 'Expected 1 milestones (one fewer than schedules) but received 0'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR()], milestones: undefined as never }), 'Expected 1 milestones (one fewer than schedules) but received none'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR(), new LinearLR()], milestones: [4, 4] }), 'Expected increasing milestones'],
+    [() => new StepLR(undefined as never), 'Expected positive integer for stepSize but received undefined of type undefined'],
+    [() => new ExponentialLR({ gamma: 0.9, colour: 1 } as never), "Unknown option 'colour' in ExponentialLR options (known options: gamma, interval)"],
+  ];
+  for (const [build, message] of cases) expect(build).toThrow(new InvalidArgumentError(message));
+  expect(new SequentialLR({ schedules: [new LinearLR(), new LinearLR(), new LinearLR()], milestones: [2, 5] }).milestones).toEqual([2, 5]);
+});
+
 type ScheduledVector = Trajectory & { lrSchedule: ScheduleSpec; lrs: number[] };
 
 const vectors = readTrajectories<ScheduledVector>('schedule-vectors');
