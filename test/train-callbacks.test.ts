@@ -205,3 +205,40 @@ describe('LearningRateScheduler and ModelCheckpoint', () => {
     expect(new ModelCheckpoint({ path: 'x' })).toMatchObject({ saveBestOnly: false, optimizer: false, best: Infinity });
   });
 });
+
+describe('the callbacks option and the history', () => {
+  test('toCallbackList: one object or a list; methods read once, bound to their object; a misspelt literal method or a non-function is named', async () => {
+    const { toCallbackList, recordEpoch } = await import('../lib/train/callbacks');
+    expect(toCallbackList(undefined)).toEqual([]);
+    const seen: unknown[] = [];
+    const literal = { onEpochEnd(this: unknown, epoch: number) { seen.push([this, epoch]); } };
+    const single = toCallbackList(literal);
+    expect(single).toHaveLength(1);
+    await single[0]!.onEpochEnd!(3, logs({}));
+    expect(seen).toEqual([[literal, 3]]);
+    class Counter { count = 0; onEpochBegin() { this.count++; } }
+    const counter = new Counter();
+    const [bound] = toCallbackList([counter]);
+    await bound!.onEpochBegin!(0);
+    await bound!.onEpochBegin!(1);
+    expect(counter.count).toBe(2);
+    expect(Object.keys(bound!)).toEqual(['onEpochBegin']);
+    let reads = 0;
+    const getter = toCallbackList({ get onTrainEnd() { reads++; return () => undefined; } });
+    await getter[0]!.onTrainEnd!({} as never);
+    await getter[0]!.onTrainEnd!({} as never);
+    expect(reads).toBe(1);
+    expect(() => toCallbackList({ onEpochEnds: () => undefined })).toThrow(/^Unknown option 'onEpochEnds' in callbacks; did you mean 'onEpochEnd'\?/);
+    expect(() => toCallbackList([{}, { onBatchEnd: 3 }])).toThrow(new InvalidArgumentError('Expected function for callbacks[1].onBatchEnd but received 3 of type number'));
+    expect(() => toCallbackList({ onBatchEnd: 'x' })).toThrow(new InvalidArgumentError("Expected function for callbacks.onBatchEnd but received 'x' of type string"));
+    expect(() => toCallbackList([null])).toThrow(new InvalidArgumentError('Expected object for callbacks[0] but received null'));
+    expect(() => toCallbackList(Object.create(null, { onEpochEnd: { value: 1, enumerable: true } }))).toThrow('Expected function for callbacks.onEpochEnd');
+    // A class instance's other fields are its own business.
+    expect(() => toCallbackList(new EarlyStopping())).not.toThrow();
+
+    const history = { epoch: [] as number[], loss: [] as number[], lr: [] as number[] };
+    recordEpoch(history, 0, logs({ lr: 0.1, valLoss: 2 }));
+    recordEpoch(history, 1, logs({ lr: 0.05, valLoss: 1 }));
+    expect(history).toEqual({ epoch: [0, 1], loss: [0, 0], lr: [0.1, 0.05], valLoss: [2, 1] });
+  });
+});
