@@ -2,10 +2,13 @@
 // against a trace worked out by hand from Keras's source (keras/src/callbacks/early_stopping.py,
 // reduce_lr_on_plateau.py, model_checkpoint.py), and every option check. training-workflow.test.ts
 // runs them inside fit.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { EarlyStopping, InvalidArgumentError, LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau } from '../lib/index';
-import type { CallbackModel, EpochLogs } from '../lib/train/callbacks';
+import { CSVLogger, EarlyStopping, InvalidArgumentError, JsonLinesLogger, LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau } from '../lib/index';
+import { recordEpoch, toCallbackList, type CallbackModel, type EpochLogs } from '../lib/train/callbacks';
 import { Monitor } from '../lib/train/monitor';
+import { scratchDir } from './helpers';
 
 class StandIn implements CallbackModel {
   params = Float32Array.of(0, 0);
@@ -208,7 +211,6 @@ describe('LearningRateScheduler and ModelCheckpoint', () => {
 
 describe('the callbacks option and the history', () => {
   test('toCallbackList: one object or a list; methods read once, bound to their object; a misspelt literal method or a non-function is named', async () => {
-    const { toCallbackList, recordEpoch } = await import('../lib/train/callbacks');
     expect(toCallbackList(undefined)).toEqual([]);
     const seen: unknown[] = [];
     const literal = { onEpochEnd(this: unknown, epoch: number) { seen.push([this, epoch]); } };
@@ -240,5 +242,45 @@ describe('the callbacks option and the history', () => {
     recordEpoch(history, 0, logs({ lr: 0.1, valLoss: 2 }));
     recordEpoch(history, 1, logs({ lr: 0.05, valLoss: 1 }));
     expect(history).toEqual({ epoch: [0, 1], loss: [0, 0], lr: [0.1, 0.05], valLoss: [2, 1] });
+  });
+});
+
+describe('epoch loggers', () => {
+  test('CSVLogger: a header of the sorted log names, one row per epoch, any one-character separator; a new fit starts the file over unless append', async () => {
+    const dir = scratchDir('loggers');
+    const file = path.join(dir, 'log.csv');
+    const csv = new CSVLogger(file, { separator: ';' });
+    csv.onTrainBegin();
+    await csv.onEpochEnd(0, logs({ valLoss: 2, accuracy: 0.5 }));
+    await csv.onEpochEnd(1, logs({ valLoss: 1, accuracy: 0.75 }));
+    expect(readFileSync(file, 'utf8')).toBe('epoch;accuracy;loss;valLoss\n0;0.5;0;2\n1;0.75;0;1\n');
+    csv.onTrainBegin();
+    await csv.onEpochEnd(0, logs({ valLoss: 3 }));
+    expect(readFileSync(file, 'utf8')).toBe('epoch;loss;valLoss\n0;0;3\n');
+    const appending = new CSVLogger(file, { separator: ';', append: true });
+    appending.onTrainBegin();
+    await appending.onEpochEnd(0, logs({ valLoss: 4 }));
+    expect(readFileSync(file, 'utf8')).toBe('epoch;loss;valLoss\n0;0;3\nepoch;loss;valLoss\n0;0;4\n');
+    const jsonl = path.join(dir, 'log.jsonl');
+    const lines = new JsonLinesLogger(jsonl);
+    lines.onTrainBegin();
+    await lines.onEpochEnd(0, logs({ valLoss: 2 }));
+    await lines.onEpochEnd(1, logs({ valLoss: 1 }));
+    expect(readFileSync(jsonl, 'utf8')).toBe('{"epoch":0,"loss":0,"valLoss":2}\n{"epoch":1,"loss":0,"valLoss":1}\n');
+    lines.onTrainBegin();
+    await lines.onEpochEnd(0, logs({}));
+    expect(readFileSync(jsonl, 'utf8')).toBe('{"epoch":0,"loss":0}\n');
+    const more = new JsonLinesLogger(jsonl, { append: true });
+    more.onTrainBegin();
+    await more.onEpochEnd(5, logs({}));
+    expect(readFileSync(jsonl, 'utf8')).toBe('{"epoch":0,"loss":0}\n{"epoch":5,"loss":0}\n');
+    const missing = path.join(dir, 'no', 'log.csv');
+    await expect(new CSVLogger(missing).onEpochEnd(0, logs({}))).rejects.toThrow(new RegExp(`^Cannot write the training log ${missing.replace(/[/.]/g, '\\$&')}: ENOENT`));
+    expect(() => new CSVLogger('')).toThrow(new InvalidArgumentError("Expected non-empty string for CSVLogger path but received '' of type string"));
+    expect(() => new JsonLinesLogger(3 as never)).toThrow(new InvalidArgumentError('Expected non-empty string for JsonLinesLogger path but received 3 of type number'));
+    expect(() => new CSVLogger('x.csv', { separator: ';;' })).toThrow(new InvalidArgumentError("Expected one character for separator but received ';;' of type string"));
+    expect(() => new CSVLogger('x.csv', { append: 'yes' as never })).toThrow('Expected boolean for append');
+    expect(() => new JsonLinesLogger('x.jsonl', { appends: true } as never)).toThrow("Unknown option 'appends' in JsonLinesLogger options");
+    expect(new CSVLogger('x.csv')).toMatchObject({ separator: ',', append: false });
   });
 });
