@@ -143,6 +143,30 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
       new InvalidArgumentError("Expected writable stream for verboseStream but received 'stderr' of type string"));
   });
 
+  test('every fit option is checked with a message naming it', async () => {
+    const m = model();
+    const refused: [Record<string, unknown>, string][] = [
+      [{ epochs: 0 }, 'Expected positive integer for epochs but received 0 of type number'],
+      [{ batchSize: 1.5 }, 'Expected positive integer for batchSize but received 1.5 of type number'],
+      [{ verbose: 2 }, 'Expected 0 or 1 for verbose but received 2 of type number'],
+      [{ signal: {} }, 'Expected AbortSignal for signal but received Object'],
+      [{ lrSchedule: { step: 0 } }, 'Expected schedule such as new StepLR({ stepSize: 10 }) for lrSchedule but received Object'],
+      [{ logGradNorm: 1 }, 'Expected boolean for logGradNorm but received 1 of type number'],
+      [{ validationBatchSize: 0 }, 'Expected positive integer for validationBatchSize but received 0 of type number'],
+      [{ shuffle: 'yes' }, "Expected boolean for shuffle but received 'yes' of type string"],
+      [{ epoch: 2 }, "Unknown option 'epoch' in fit options; did you mean 'epochs'?"],
+    ];
+    for (const [options, message] of refused) {
+      const error = await m.fit(x, labels, options as never).catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error.message.startsWith(message)).toBe(true);
+    }
+    expect(m.optimizer!.stepCount).toBe(0);
+    // Defaults: one epoch of batches of 32.
+    await m.fit(x, labels);
+    expect(m.optimizer!.stepCount).toBe(Math.ceil(labels.length / 32));
+  });
+
   test('number[][] inputs and number[] labels are converted once and train the same', async () => {
     const rows = Array.from({ length: 90 }, (_, i) => [x[2 * i]!, x[2 * i + 1]!]);
     const [typed, plain] = [model(), model()];
