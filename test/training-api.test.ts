@@ -157,7 +157,7 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
       [{ epoch: 2 }, "Unknown option 'epoch' in fit options; did you mean 'epochs'?"],
     ];
     for (const [options, message] of refused) {
-      const error = await m.fit(x, labels, options as never).catch((e: unknown) => e as Error);
+      const error = (await m.fit(x, labels, options as never).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error.message.startsWith(message)).toBe(true);
     }
