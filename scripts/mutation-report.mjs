@@ -8,7 +8,7 @@
 //
 // Score as Stryker computes it: detected (killed or timed out) ÷ (detected + survived + no
 // coverage); mutants that do not compile or that Stryker ignores are not scored.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +40,11 @@ function tally(mutants) {
 }
 
 const names = Object.keys(files).sort();
+/** lib/'s TypeScript files that no report covers (a run in parts not finished yet). */
+const missing = readdirSync(path.join(root, 'lib'), { recursive: true })
+  .map((f) => `lib/${String(f).split(path.sep).join('/')}`)
+  .filter((f) => f.endsWith('.ts') && !(f in files))
+  .sort();
 const all = tally(names.flatMap((f) => files[f].mutants));
 const row = (name, t) => `| ${name} | ${t.mutants} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.notScored} | ${t.score.toFixed(1)}% |`;
 const lineOf = (source, line) => source.split('\n')[line - 1]?.trim() ?? '';
@@ -52,15 +57,20 @@ const md = [
   `Run: StrykerJS (\`stryker.config.mjs\`, the in-process suite of \`test/mutation/vitest.config.mts\`) on ${new Date().toISOString().slice(0, 10)}; ` +
     `report written by \`node scripts/mutation-report.mjs ${inputs.map((i) => path.basename(i)).join(' ')}\`.`,
   '',
-  `**Score: ${all.score.toFixed(1)}%** (killed or timed out ÷ killed, timed out, survived and not covered) over ${all.mutants} mutants in ${names.length} files.`,
+  `**Score: ${all.score.toFixed(1)}%** (killed or timed out ÷ killed, timed out, survived and not covered) over ${all.mutants} mutants in ${names.length} files` +
+    (missing.length === 0 ? ': all of lib/.' : ` of lib/; ${missing.length} files not run yet (listed below the table).`),
   '',
   'Not scored: mutants Stryker ignores as static (`ignoreStatic`: reached only while modules load or in a test file\'s `beforeAll`, outside any one test) and any that do not compile.',
   '',
   '| file | mutants | killed | timeout | survived | no coverage | not scored | score |',
   '|---|---:|---:|---:|---:|---:|---:|---:|',
-  row('**all of lib/**', all),
+  row(missing.length === 0 ? '**all of lib/**' : '**the files below**', all),
   ...names.map((f) => row(f, tally(files[f].mutants))),
   '',
+  ...(missing.length === 0 ? [] : [
+    `Not run yet (${missing.length} files; \`node scripts/mutate-js.mjs --parts …\` adds them): ${missing.map((f) => `\`${f}\``).join(', ')}.`,
+    '',
+  ]),
   '## Mutants no test notices',
   '',
   'Each: the line, the mutator and what it put there. Survived: tests ran over it and passed; no coverage: no test of the suite reaches it.',
@@ -79,11 +89,11 @@ for (const file of names) {
 writeFileSync(path.join(root, 'docs', 'mutation-js.md'), md.join('\n'));
 
 const compact = {
-  score: Number(all.score.toFixed(2)), totals: all,
+  score: Number(all.score.toFixed(2)), totals: all, notRun: missing,
   files: Object.fromEntries(names.map((f) => [f, {
     ...tally(files[f].mutants),
     mutants: files[f].mutants.map((m) => [m.location.start.line, m.location.start.column, m.mutatorName, m.replacement ?? null, m.status]),
   }])),
 };
 writeFileSync(path.join(root, 'docs', 'mutation-js.json'), `${JSON.stringify(compact)}\n`);
-console.log(`StrykerJS over lib/: ${all.score.toFixed(1)}% (${all.mutants} mutants; ${all.survived} survived, ${all.noCoverage} not covered) → docs/mutation-js.md`);
+console.log(`StrykerJS over ${missing.length === 0 ? 'lib/' : `${names.length} files of lib/ (${missing.length} not run yet)`}: ${all.score.toFixed(1)}% (${all.mutants} mutants; ${all.survived} survived, ${all.noCoverage} not covered) → docs/mutation-js.md`);
