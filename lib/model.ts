@@ -682,9 +682,9 @@ export class Sequential {
     if (typeof dir !== 'string' || dir.length === 0) throw invalid('dir', 'non-empty string', dir);
     const o = readOptions('fromTfjs options', options, ['backend', 'seed']);
     const backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
-    const { architecture, params } = await readTfjs(dir);
     const seed = o.seed ?? 42;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
+    const { architecture, params } = await readTfjs(dir);
     const model = Sequential.build(dir, { architecture: { ...architecture, seed } }, backend);
     model.params.set(params);
     return model;
