@@ -56,6 +56,7 @@ export abstract class Scaler {
     const F = offset.length;
     if (x.length % F !== 0) throw new ShapeError(`Expected x length to be a multiple of the scaler's ${F} features but received ${describe(x)}`);
     const out = new Float32Array(x.length);
+    // Stryker disable next-line EqualityOperator: equivalent, one more pass writes past the end of a Float32Array, which ignores it
     for (let i = 0; i < x.length; i++) out[i] = (x[i]! - offset[i % F]!) * factor[i % F]!;
     return out;
   }
@@ -117,6 +118,7 @@ export class StandardScaler extends Scaler {
     const { mean, m2 } = this;
     for (let r = 0; r < x.length / F; r++) {
       this.count++;
+      // Stryker disable next-line EqualityOperator: equivalent, one more pass only writes past the ends of mean and m2 (Float64Arrays ignore it)
       for (let f = 0; f < F; f++) {
         const v = x[r * F + f]!;
         const delta = v - mean[f]!;
@@ -144,6 +146,7 @@ export class MinMaxScaler extends Scaler {
     const F = this.width(x, width, this.min?.length);
     this.min ??= new Float64Array(F).fill(Infinity);
     this.max ??= new Float64Array(F).fill(-Infinity);
+    // Stryker disable next-line EqualityOperator: equivalent, one more pass reads undefined, which is neither below min nor above max
     for (let i = 0; i < x.length; i++) {
       const f = i % F;
       if (x[i]! < this.min[f]!) this.min[f] = x[i]!;
