@@ -36,6 +36,7 @@ function outputColumns(model: Sequential): { names: string[]; row(out: Float32Ar
       row: (out, r) => {
         const p = out.subarray(r * K, (r + 1) * K);
         let best = 0;
+        // Stryker disable next-line EqualityOperator: equivalent, p[K] is undefined and never greater
         for (let k = 1; k < K; k++) if (p[k]! > p[best]!) best = k;
         return [classes[best]!, ...Array.from(p, value)];
       },

@@ -232,9 +232,22 @@ describe('eval, predict, info, plot on models from code and from train', () => {
       expect(predicted).toBe(Number(probability) > 0.5 ? '1' : '0');
     }
     expect(new Set(lines.slice(1, -1).map((l) => l.split(',')[0]))).toEqual(new Set(['0', '1']));
-    await codeModel(2, 'mse', 'two.safetensors');
-    const two = (await run('predict', 'two.safetensors', data.csv, '--features', FEATURES, '--out-format', 'jsonl')).stdout.split('\n');
+    const regressor = await codeModel(2, 'mse', 'two.safetensors');
+    const two = (await run('predict', 'two.safetensors', data.csv, '--features', FEATURES, '--out-format', 'jsonl')).stdout.trim().split('\n');
     expect(Object.keys(json(two[0]!))).toEqual(['output_0', 'output_1']);
+    // Each row's outputs, to 7 significant digits, in row order.
+    const rows = readFileSync(data.csv, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').slice(0, 4).map(Number));
+    const expected = regressor.predict(Float32Array.from(rows.flat()));
+    two.forEach((line, r) => {
+      const values = json<{ output_0: number; output_1: number }>(line);
+      expect([values.output_0, values.output_1]).toEqual([Number(expected[2 * r]!.toPrecision(7)), Number(expected[2 * r + 1]!.toPrecision(7))]);
+    });
+    // Equal probabilities (all weights zero) predict the first class, as argmax does.
+    const flat = await codeModel(3, 'categoricalCrossentropy', 'flat.safetensors');
+    flat.params.fill(0);
+    await flat.save(path.join(dir, 'flat.safetensors'));
+    const ties = (await run('predict', 'flat.safetensors', data.csv, '--features', FEATURES)).stdout.trim().split('\n').slice(1);
+    expect(new Set(ties)).toEqual(new Set([`0,${Number((1 / 3).toPrecision(7))},${Number((1 / 3).toPrecision(7))},${Number((1 / 3).toPrecision(7))}`]));
     await codeModel(1, 'mse', 'one.safetensors');
     expect((await run('predict', 'one.safetensors', data.csv, '--features', FEATURES)).stdout.split('\n')[0]).toBe('output');
   });
