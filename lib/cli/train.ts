@@ -6,7 +6,7 @@
 // still saves; a second Ctrl-C quits at once.
 import path from 'node:path';
 import { Dataset, heldOut } from '../data/dataset';
-import { DataFormatError } from '../errors';
+import { DataFormatError, InvalidArgumentError } from '../errors';
 import { MinMaxScaler, StandardScaler, type Scaler } from '../data/scalers';
 import type { TableOptions } from '../data/table';
 import { Dense, Dropout, type Layer } from '../layers';
@@ -168,9 +168,10 @@ async function readStreamed(s: Settings, table: TableOptions, binary: boolean): 
   }
   const scaler = newScaler(s.normalize);
   const pass = scaler === undefined ? drain(trainingRows()) : scaler.fit(Dataset.ofExamples(trainingRows, all.table!));
-  // Without a training row the scaler cannot be fitted: the message below says why.
+  // Without a training row the scaler refuses to finish (an InvalidArgumentError): the message
+  // below says why. An unreadable row (DataFormatError, FileError) is reported as it is.
   await pass.catch((error: unknown) => {
-    if (counts[0] !== 0) throw error;
+    if (counts[0] !== 0 || !(error instanceof InvalidArgumentError)) throw error;
   });
   if (counts[0] === 0) throw new UsageError(`Expected rows to train on in ${s.source.path} but found ${counts[1] === 0 ? 'none' : 'only held-out rows'}`);
   const info = all.table!;

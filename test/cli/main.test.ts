@@ -193,6 +193,12 @@ describe('train: every option reaches the model it writes', () => {
       /^blastrain train: Expected rows to train on in one\.csv but found only held-out rows\n/);
     expect((await run('train', 'one.csv', '--target', 't', '--val-split', '0.5', '--seed', String(seed), '--stream')).stderr).toMatch(
       /^blastrain train: Expected rows to train on in one\.csv but found only held-out rows\n/);
+    // A malformed first row is reported as such, scaled or not.
+    writeFileSync(path.join(dir, 'badfirst.csv'), 'a,t\nx,2\n1,3\n');
+    for (const normalize of ['standard', 'none']) {
+      expect((await run('train', 'badfirst.csv', '--target', 't', '--loss', 'mse', '--stream', '--val-split', '0', '--normalize', normalize)).stderr).toMatch(
+        /^blastrain train: Expected a finite number but found "x" in badfirst\.csv line 2 column 'a'/);
+    }
   });
 });
 
