@@ -149,7 +149,9 @@ export class MinMaxScaler extends Scaler {
     // Stryker disable next-line EqualityOperator: equivalent, one more pass reads undefined, which is neither below min nor above max
     for (let i = 0; i < x.length; i++) {
       const f = i % F;
+      // Stryker disable next-line EqualityOperator: equivalent, an equal value stored again changes nothing
       if (x[i]! < this.min[f]!) this.min[f] = x[i]!;
+      // Stryker disable next-line EqualityOperator: equivalent, an equal value stored again changes nothing
       if (x[i]! > this.max[f]!) this.max[f] = x[i]!;
     }
   }
@@ -158,6 +160,7 @@ export class MinMaxScaler extends Scaler {
     if (this.min === undefined) throw new InvalidArgumentError('Expected at least one row to fit the MinMaxScaler');
     this.offset = Float64Array.from(this.min);
     this.factor = Float64Array.from(this.min, (lo, f) => (this.max![f]! > lo ? 1 / (this.max![f]! - lo) : 1));
-    [this.min, this.max] = [undefined, undefined];
+    this.min = undefined;
+    this.max = undefined;
   }
 }

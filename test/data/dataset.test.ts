@@ -147,6 +147,9 @@ describe('exact semantics of each operation', () => {
     const rows = await collect(Dataset.fromArrays(x, y, { features: 2 }));
     expect(rows.map((r) => [Array.from(r.x), Array.from(r.y as Float32Array)])).toEqual([[[1, 2], [10, 11]], [[3, 4], [20, 21]], [[5, 6], [30, 31]]]);
     expect((rows[1]!.y as Float32Array).buffer).toBe(y.buffer);
+    for (const Labels of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array]) {
+      expect((await collect(Dataset.fromArrays(x, Labels.of(2, 0, 1), { features: 2 }))).map((r) => r.y)).toEqual([2, 0, 1]);
+    }
     const refused: [() => unknown, Error][] = [
       [() => Dataset.fromArrays([1, 2] as never, y, { features: 2 }), new InvalidArgumentError('Expected Float32Array (samples × features) for x but received array')],
       [() => Dataset.fromArrays(new Float32Array(0), y, { features: 2 }), new ShapeError('Expected x length to be a positive multiple of features 2 but received Float32Array of length 0')],
@@ -154,6 +157,7 @@ describe('exact semantics of each operation', () => {
       [() => Dataset.fromArrays(x, y.subarray(1), { features: 2 }), new ShapeError('Expected y to hold a multiple of 3 values but received Float32Array of length 5')],
       [() => Dataset.fromArrays(x, new Uint8Array(2), { features: 2 }), new ShapeError('Expected y to hold 3 class labels but received Uint8Array of length 2')],
       [() => Dataset.fromArrays(x, y, { features: 0 }), new InvalidArgumentError('Expected positive integer for features but received 0 of type number')],
+      [() => Dataset.fromArrays(x, new Float64Array(3) as never, { features: 2 }), new InvalidArgumentError('Expected Float32Array of targets or an integer typed array of class labels for y but received Float64Array of length 3')],
       [() => Dataset.fromArrays(x, y, { feature: 2 } as never), new InvalidArgumentError("Unknown option 'feature' in fromArrays options; did you mean 'features'? (known options: features)")],
     ];
     for (const [call, error] of refused) expect(call).toThrow(error);

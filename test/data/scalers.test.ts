@@ -114,6 +114,12 @@ describe('exact values and every refusal', () => {
     const half = new StandardScaler();
     half.offset = Float64Array.of(0);
     expect(() => half.transform(Float32Array.of(1))).toThrow('The StandardScaler is not fitted yet');
+    const otherHalf = new StandardScaler();
+    otherHalf.factor = Float64Array.of(1);
+    expect(() => otherHalf.transform(Float32Array.of(1))).toThrow('The StandardScaler is not fitted yet');
+    // An example of another width than the first, even a multiple of it.
+    const wider = Dataset.ofExamples(() => [{ x: Float32Array.of(1, 2), y: 0 }, { x: Float32Array.of(1, 2, 3, 4), y: 0 }], {} as never);
+    await expect(new StandardScaler().fit(wider)).rejects.toThrow(new ShapeError('Expected rows of 2 features but received Float32Array of length 4'));
   });
 
   test('records: each field checked', () => {

@@ -103,6 +103,12 @@ describe('decoding', () => {
       'Expected one of the classes \'no\', \'yes\' but found "maybe" in data.csv line 2 column \'y\'');
   });
 
+  test('a later row without a feature column (JSON lines) is a missing value there, not a new plan', () => {
+    const decoder = tableDecoder('data.jsonl', { target: 'y' });
+    decoder.decode(row({ a: 1, b: 2, y: 0 }), 1);
+    expect(() => decoder.decode(row({ a: 1, y: 0 }), 2)).toThrow(new DataFormatError("Expected a finite number but found no value in data.jsonl line 2 column 'b'", { file: 'data.jsonl', line: 2, column: 'b' }));
+  });
+
   test('without a target every example has an empty y; onError skip counts malformed rows until reset', () => {
     const none = tableDecoder('data.csv', {});
     const example = none.decode(row({ a: 1, b: 2 }), 2)!;
@@ -121,9 +127,9 @@ describe('decoding', () => {
 
 test('checkColumns: one feature name per input, a target, distinct classes per output (two for one sigmoid output), frozen', () => {
   const columns = checkColumns({ features: ['a', 1], target: 'y', classes: ['no', 'yes'] }, 2, 1);
-  expect(columns).toEqual({ features: ['a', 1], target: 'y', classes: ['no', 'yes'] });
+  expect(columns).toStrictEqual({ features: ['a', 1], target: 'y', classes: ['no', 'yes'] });
   expect(Object.isFrozen(columns) && Object.isFrozen(columns.features) && Object.isFrozen(columns.classes)).toBe(true);
-  expect(checkColumns({ features: ['a'] }, 1, 3)).toEqual({ features: ['a'] });
+  expect(checkColumns({ features: ['a'] }, 1, 3)).toStrictEqual({ features: ['a'] });
   expect(checkColumns({ features: ['a'], classes: ['p', 'q', 'r'] }, 1, 3).classes).toEqual(['p', 'q', 'r']);
   const refused: [unknown, number, number, string][] = [
     [{ features: ['a'] }, 2, 1, 'Expected array of 2 column names or indices (one per input) for columns.features but received array'],
