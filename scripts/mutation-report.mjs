@@ -5,17 +5,19 @@
 //
 //   npx stryker run && node scripts/mutation-report.mjs reports/mutation/mutation.json
 //   node scripts/mutation-report.mjs reports/cli.json reports/data.json …   (a run in parts)
+//   … --note "How these parts were run"                                    (a paragraph under the score)
 //
 // Score as Stryker computes it: detected (killed or timed out) ÷ (detected + survived + no
 // coverage); mutants that do not compile or that Stryker ignores are not scored.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const inputs = process.argv.slice(2);
+const { values: options, positionals: inputs } = parseArgs({ options: { note: { type: 'string' } }, allowPositionals: true });
 if (inputs.length === 0) {
-  console.error('Usage: node scripts/mutation-report.mjs REPORT.json [REPORT.json …]');
+  console.error('Usage: node scripts/mutation-report.mjs [--note TEXT] REPORT.json [REPORT.json …]');
   process.exit(2);
 }
 
@@ -60,6 +62,7 @@ const md = [
   `**Score: ${all.score.toFixed(1)}%** (killed or timed out ÷ killed, timed out, survived and not covered) over ${all.mutants} mutants in ${names.length} files` +
     (missing.length === 0 ? ': all of lib/.' : ` of lib/; ${missing.length} files not run yet (listed below the table).`),
   '',
+  ...(options.note === undefined ? [] : [options.note, '']),
   'Not scored: mutants Stryker ignores as static (`ignoreStatic`: reached only while modules load or in a test file\'s `beforeAll`, outside any one test) and any that do not compile.',
   '',
   '| file | mutants | killed | timeout | survived | no coverage | not scored | score |',
