@@ -109,6 +109,8 @@ describe('training calls', () => {
     const model = compiled();
     expect(await rejection(() => model.fit(Dataset.from(() => [3 as never]), { epochs: 1 }))).toEqual(
       new InvalidArgumentError('Expected { x, y } batch for batch 0 of the stream but received 3 of type number'));
+    expect(await rejection(() => model.fit(Dataset.from(() => [{ x, y }, 'second' as never]), { epochs: 1 }))).toEqual(
+      new InvalidArgumentError("Expected { x, y } batch for batch 1 of the stream but received 'second' of type string"));
     expect(await rejection(() => model.fit(Dataset.from(() => [{ x, y, weights: 1 } as never]), { epochs: 1 }))).toEqual(
       new InvalidArgumentError("Unknown option 'weights' in batch 0 of the stream (known options: x, y)"));
     expect(await rejection(() => model.fit(Dataset.from(() => [{ x, y }]), { validationSplit: 0.5 }))).toEqual(new InvalidArgumentError(
@@ -116,6 +118,19 @@ describe('training calls', () => {
     expect(await rejection(() => model.fit(Dataset.from(() => [{ x, y }]), { validationData: Dataset.from(() => []) }))).toEqual(
       new InvalidArgumentError('Expected at least one batch in the validation stream but it was empty'));
   });
+});
+
+test('onBatchEnd gets each batch\'s index within its epoch and its rows; gradNorm only when asked for', async () => {
+  const model = compiled();
+  const seen: [number, number, boolean][] = [];
+  const xs = Float32Array.from({ length: 20 }, (_, i) => i % 3);
+  const ys = Int32Array.from({ length: 10 }, (_, i) => i % 2);
+  await model.fit(xs, ys, { epochs: 2, batchSize: 4, shuffle: false, callbacks: { onBatchEnd: (batch, logs) => void seen.push([batch, logs.size, 'gradNorm' in logs]) } });
+  expect(seen).toEqual([[0, 4, false], [1, 4, false], [2, 2, false], [0, 4, false], [1, 4, false], [2, 2, false]]);
+  const norms: number[] = [];
+  await model.fit(xs, ys, { epochs: 1, batchSize: 4, logGradNorm: true, callbacks: { onBatchEnd: (_, logs) => void norms.push(logs.gradNorm!) } });
+  expect(norms).toHaveLength(3);
+  for (const norm of norms) expect(norm).toBeGreaterThan(0);
 });
 
 describe('files', () => {
