@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { InvalidArgumentError, ShapeError, UnsupportedBufferError } from '../lib/errors';
 import { LOSS_BINARY_CROSSENTROPY, LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE } from '../lib/layout';
 import { requireFixedSize, toInputs, toTargets } from '../lib/data/arrays';
+import { resizableBuffer, thrown } from './helpers';
 
 test('inputs: a Float32Array in place, number[][] (or rows as typed arrays) converted; refusals name the row and column', () => {
   const x = Float32Array.of(1, 2, 3, 4);
@@ -46,16 +47,8 @@ test('targets: float rows, label arrays, number[] (labels for categorical cross-
 });
 
 test('a view of a resizable ArrayBuffer is refused before any job reads it; fixed ones pass', () => {
-  const Resizable = ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => ArrayBuffer;
-  const resizable = new Float32Array(new Resizable(16, { maxByteLength: 64 }));
-  const error = (() => {
-    try {
-      requireFixedSize('x', resizable);
-    } catch (e) {
-      return e as Error;
-    }
-    return undefined;
-  })();
+  const resizable = new Float32Array(resizableBuffer(16, 64));
+  const error = thrown(() => requireFixedSize('x', resizable)) as Error | undefined;
   expect(error).toBeInstanceOf(UnsupportedBufferError);
   expect(error!.message).toBe('Expected x on a fixed-size buffer but it is backed by a resizable ArrayBuffer, which could shrink while training reads it; ' +
     'copy it into a fixed-length array first (e.g. Float32Array.from(x))');

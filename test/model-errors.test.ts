@@ -7,18 +7,9 @@ import { describe, expect, test } from 'vitest';
 import {
   Dataset, Dense, Dropout, FileError, InvalidArgumentError, MinMaxScaler, ModelFormatError, NotCompiledError, SGD, Sequential, ShapeError, StateError,
 } from '../lib/index';
-import { scratchDir } from './helpers';
+import { scratchDir, thrown } from './helpers';
 
 const dir = scratchDir('model-errors');
-
-function refusal(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 async function rejection(run: () => Promise<unknown>): Promise<Error> {
   return (await run().then(() => undefined, (error: unknown) => error)) as Error;
@@ -35,44 +26,44 @@ const y = Int32Array.of(1, 1, 0, 0);
 describe('building and compiling', () => {
   test('layers: a non-empty list of Dense and Dropout, a Dense last, each layer once and unowned', () => {
     const layersMessage = (what: string) => `Expected non-empty array of Dense and Dropout layers for layers but received ${what}`;
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [] }))).toEqual(new InvalidArgumentError(layersMessage('array')));
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [{ units: 3 }] as never }))).toEqual(new InvalidArgumentError(layersMessage('array')));
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: new Dense(2) as never }))).toEqual(new InvalidArgumentError(layersMessage('Object')));
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [new Dense(2), new Dropout(0.5)] }))).toEqual(
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [] }))).toEqual(new InvalidArgumentError(layersMessage('array')));
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [{ units: 3 }] as never }))).toEqual(new InvalidArgumentError(layersMessage('array')));
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: new Dense(2) as never }))).toEqual(new InvalidArgumentError(layersMessage('Object')));
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [new Dense(2), new Dropout(0.5)] }))).toEqual(
       new InvalidArgumentError('Expected a Dense layer last (the output layer) but received Dropout'));
     const shared = new Dense(2);
     const again = 'Each layer can belong to one model, once; create a new layer for every place it is used';
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [shared, shared] }))).toEqual(new InvalidArgumentError(again));
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [shared, shared] }))).toEqual(new InvalidArgumentError(again));
     // The refused model bound nothing: the layer still goes into one model, and then into no other.
     new Sequential({ inputSize: 2, layers: [shared] });
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [shared] }))).toEqual(new InvalidArgumentError(again));
-    expect(refusal(() => new Sequential({ inputSize: 2, seed: 1.5, layers: [new Dense(1)] }))).toEqual(new InvalidArgumentError('Expected integer for seed but received 1.5 of type number'));
-    expect(refusal(() => new Sequential({ inputSize: 2, backend: 'gpu' as never, layers: [new Dense(1)] }))).toEqual(
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [shared] }))).toEqual(new InvalidArgumentError(again));
+    expect(thrown(() => new Sequential({ inputSize: 2, seed: 1.5, layers: [new Dense(1)] }))).toEqual(new InvalidArgumentError('Expected integer for seed but received 1.5 of type number'));
+    expect(thrown(() => new Sequential({ inputSize: 2, backend: 'gpu' as never, layers: [new Dense(1)] }))).toEqual(
       new InvalidArgumentError("Expected one of 'native', 'js' for backend but received 'gpu' of type string"));
-    expect(refusal(() => new Sequential({ inputSize: 0, layers: [new Dense(1)] }))).toEqual(new InvalidArgumentError('Expected positive integer for inputSize but received 0 of type number'));
-    expect(refusal(() => new Sequential({ inputSize: 2 ** 16, layers: [new Dense(2 ** 15)] }))).toEqual(
+    expect(thrown(() => new Sequential({ inputSize: 0, layers: [new Dense(1)] }))).toEqual(new InvalidArgumentError('Expected positive integer for inputSize but received 0 of type number'));
+    expect(thrown(() => new Sequential({ inputSize: 2 ** 16, layers: [new Dense(2 ** 15)] }))).toEqual(
       new InvalidArgumentError('Expected fewer than 2^31 parameters in total for layers but received 2147516416 of type number'));
     expect(new Sequential({ inputSize: 2, layers: [new Dense(1)] }).seed).toBe(42);
   });
 
   test('compile: an Optimizer instance, and the activation each cross-entropy is fused with', () => {
     const model = new Sequential({ inputSize: 2, layers: [new Dense(2, { activation: 'relu' })] });
-    expect(refusal(() => model.compile({ loss: 'mse', optimizer: { lr: 0.1 } as never }))).toEqual(
+    expect(thrown(() => model.compile({ loss: 'mse', optimizer: { lr: 0.1 } as never }))).toEqual(
       new InvalidArgumentError('Expected Optimizer instance such as new SGD({ lr: 0.01 }) for optimizer but received Object'));
-    expect(refusal(() => model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD() }))).toEqual(new InvalidArgumentError(
+    expect(thrown(() => model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD() }))).toEqual(new InvalidArgumentError(
       "Expected the last layer's activation to be 'softmax' for loss 'categoricalCrossentropy' (the two are fused and computed from logits) but received 'relu'"));
-    expect(refusal(() => model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD() }))).toEqual(new InvalidArgumentError(
+    expect(thrown(() => model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD() }))).toEqual(new InvalidArgumentError(
       "Expected the last layer's activation to be 'sigmoid' for loss 'binaryCrossentropy' (the two are fused and computed from logits) but received 'relu'"));
     expect(() => model.compile({ loss: 'mse', optimizer: new SGD() })).not.toThrow();
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [new Dense(1)] }).trainStep(x, Float32Array.of(1, 2, 3, 4)))).toEqual(
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [new Dense(1)] }).trainStep(x, Float32Array.of(1, 2, 3, 4)))).toEqual(
       new NotCompiledError('Cannot call trainStep() before compile({ loss, optimizer })'));
   });
 
   test('setPreprocessing: a fitted scaler of the model\'s width, or null to remove it', async () => {
     const model = compiled();
-    expect(refusal(() => model.setPreprocessing({} as never))).toEqual(new InvalidArgumentError('Expected fitted StandardScaler or MinMaxScaler, or null for scaler but received Object'));
+    expect(thrown(() => model.setPreprocessing({} as never))).toEqual(new InvalidArgumentError('Expected fitted StandardScaler or MinMaxScaler, or null for scaler but received Object'));
     const three = await new MinMaxScaler().fit(Float32Array.of(1, 2, 3), { features: 3 });
-    expect(refusal(() => model.setPreprocessing(three))).toEqual(new ShapeError("Expected a scaler fitted on 2 features (the model's inputSize) but it was fitted on 3"));
+    expect(thrown(() => model.setPreprocessing(three))).toEqual(new ShapeError("Expected a scaler fitted on 2 features (the model's inputSize) but it was fitted on 3"));
     model.setPreprocessing(await new MinMaxScaler().fit(x, { features: 2 }));
     expect(model.preprocessing).toEqual({ type: 'minMax', offset: [0, 0], factor: [1, 1] });
     model.setPreprocessing(null);
@@ -83,8 +74,8 @@ describe('building and compiling', () => {
 describe('training calls', () => {
   test('backward and computeLoss need a forward first', () => {
     const model = compiled();
-    expect(refusal(() => model.backward(y))).toEqual(new StateError('Cannot call backward() before forward(): it needs the activations of a batch'));
-    expect(refusal(() => model.computeLoss(y))).toEqual(new StateError('Cannot call computeLoss() before forward(): it needs the activations of a batch'));
+    expect(thrown(() => model.backward(y))).toEqual(new StateError('Cannot call backward() before forward(): it needs the activations of a batch'));
+    expect(thrown(() => model.computeLoss(y))).toEqual(new StateError('Cannot call computeLoss() before forward(): it needs the activations of a batch'));
   });
 
   test('validation: data or a split, not both; a split that holds out no row or every row; a pair for validationData', async () => {
@@ -149,7 +140,7 @@ describe('files', () => {
     const onnx = await rejection(() => model.exportOnnx(path.join(dir, 'no', 'm.onnx')));
     expect(onnx).toBeInstanceOf(FileError);
     expect(onnx.message).toMatch(/^Cannot write the ONNX model to .*no\/m\.onnx: /);
-    expect(refusal(() => new Sequential({ inputSize: 2, layers: [new Dense(1)] }).toBuffer({ optimizer: true }))).toEqual(
+    expect(thrown(() => new Sequential({ inputSize: 2, layers: [new Dense(1)] }).toBuffer({ optimizer: true }))).toEqual(
       new NotCompiledError('Cannot toBuffer with { optimizer: true } before compile({ loss, optimizer })'));
     expect(await rejection(() => Sequential.fromBuffer('abc' as never))).toEqual(new InvalidArgumentError("Expected Buffer or Uint8Array for bytes but received 'abc' of type string"));
     expect(await rejection(() => Sequential.fromTfjs(dir, { seed: 0.5 }))).toEqual(new InvalidArgumentError('Expected integer for seed but received 0.5 of type number'));

@@ -4,6 +4,7 @@
 import { expect, test } from 'vitest';
 import { DetachedBufferError } from '../lib/errors';
 import { bufferOfView, isResizable, kindIn, ownView, typedArrayKind, viewLength } from '../lib/typed-arrays';
+import { resizableBuffer } from './helpers';
 
 /** A Float32Array that lies about itself through own properties. */
 function liar(): Float32Array {
@@ -50,8 +51,7 @@ test('a transferred (detached) buffer is a DetachedBufferError naming the argume
 });
 
 test('only a resizable ArrayBuffer can shrink: fixed and shared buffers are not resizable', () => {
-  const Resizable = ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => ArrayBuffer;
-  expect(isResizable(new Resizable(8, { maxByteLength: 16 }))).toBe(true);
+  expect(isResizable(resizableBuffer(8, 16))).toBe(true);
   expect(isResizable(new ArrayBuffer(8))).toBe(false);
   expect(isResizable(new SharedArrayBuffer(8))).toBe(false);
 });
