@@ -141,6 +141,12 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
     expect(lines[1]).toMatch(/^Epoch 2\/2 - /);
     await expect(model().fit(x, labels, { verbose: 1, verboseStream: 'stderr' as unknown as NodeJS.WritableStream })).rejects.toThrow(
       new InvalidArgumentError("Expected writable stream for verboseStream but received 'stderr' of type string"));
+    // A stream whose write throws stops fit with that error, as a throwing callback does; the model stays usable.
+    const m = model();
+    const failing = { write: () => { throw new Error('disk full'); } } as unknown as NodeJS.WritableStream;
+    await expect(m.fit(x, labels, { epochs: 2, verbose: 1, verboseStream: failing })).rejects.toThrow('disk full');
+    await m.fit(x, labels, { epochs: 1 });
+    expect(m.optimizer!.stepCount).toBeGreaterThan(0);
   });
 
   test('every fit option is checked with a message naming it', async () => {

@@ -15,7 +15,7 @@ import { PLOT } from '../../lib/cli/plot';
 import { PREDICT } from '../../lib/cli/predict';
 import { TRAIN } from '../../lib/cli/train';
 import { heldOut } from '../../lib/data/dataset';
-import { inProcess, tempDir, writeBlobs } from './run';
+import { Captured, inProcess, tempDir, writeBlobs } from './run';
 
 const dir = tempDir();
 const data = writeBlobs(dir, 300);
@@ -359,19 +359,16 @@ process.exit(3);
   });
 
   async function inProcessBench(values: ReturnType<typeof parsed>, root: string) {
-    let stdout = '';
-    let stderr = '';
-    const io = { stdout: { write: (s: string) => (stdout += s, true) }, stderr: { write: (s: string) => (stderr += s, true) } } as never;
-    const code = await bench(values, io, root);
-    return { code, stdout, stderr };
+    const [stdout, stderr] = [new Captured(), new Captured()];
+    const code = await bench(values, { stdout, stderr }, root);
+    return { code, stdout: stdout.text, stderr: stderr.text };
   }
 });
 
 test('main without io.cwd opens paths as given (relative to the process)', async () => {
-  let stdout = '';
-  const io = { stdout: { write: (s: string) => (stdout += s, true) }, stderr: { write: () => true } } as never;
+  const stdout = new Captured();
   writeFileSync(path.join(dir, 'abs.json'), JSON.stringify({ epoch: [0], loss: [1] }));
-  expect(await main(['plot', path.join(dir, 'abs.json'), '--json'], io)).toBe(0);
-  expect(json<{ svg: string }>(stdout).svg).toBe(path.join(dir, 'abs.svg'));
+  expect(await main(['plot', path.join(dir, 'abs.json'), '--json'], { stdout, stderr: new Captured() })).toBe(0);
+  expect(json<{ svg: string }>(stdout.text).svg).toBe(path.join(dir, 'abs.svg'));
   expect(existsSync(path.join(dir, 'abs.svg'))).toBe(true);
 });

@@ -37,7 +37,7 @@ export function cli(args: readonly string[], cwd: string): Promise<Outcome> {
 }
 
 /** A stream that keeps what is written to it, as a pipe would (not a terminal). */
-class Captured extends Writable {
+export class Captured extends Writable {
   text = '';
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
     this.text += chunk.toString('utf8');
