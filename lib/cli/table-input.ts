@@ -43,6 +43,11 @@ export function openTable(source: TableSource, options: TableOptions): Dataset<E
     : Dataset.fromCsv(source.path, { ...options, delimiter: source.delimiter, header: source.header });
 }
 
+/** Reads a dataset to its end, for what the pass records (classes, counts, a scaler's statistics). */
+export async function drain(rows: AsyncIterable<unknown>): Promise<void> {
+  for await (const row of rows) void row;
+}
+
 /** Rows sniffed to tell classes from numbers. */
 const SNIFF_ROWS = 1000;
 /** Whole numbers with at most this many distinct values in the sniffed rows are taken for classes. */
@@ -54,7 +59,7 @@ const MAX_NUMERIC_CLASSES = 20;
  */
 export async function targetIsCategorical(source: TableSource, options: TableOptions): Promise<boolean> {
   const sniff = openTable(source, { ...options, labels: 'auto' });
-  for await (const row of sniff.take(SNIFF_ROWS)) void row; // the pass fills sniff.table.classes
+  await drain(sniff.take(SNIFF_ROWS)); // the pass fills sniff.table.classes
   const values = sniff.table!.classes;
   if (!values.every(isNumeric)) return true;
   return values.length <= MAX_NUMERIC_CLASSES && values.every((v) => Number.isInteger(Number(v)));

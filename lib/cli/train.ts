@@ -19,7 +19,7 @@ import { EarlyStopping } from '../train/early-stopping';
 import type { History } from '../train/callbacks';
 import { loadNative } from '../native';
 import { choice, integer, integerList, list, number, text, UsageError, type CommandSpec, type Parsed } from './args';
-import { column, loadTable, openTable, sortClasses, tableSource, targetIsCategorical, TABLE_OPTIONS, type TableSource } from './table-input';
+import { column, drain, loadTable, openTable, sortClasses, tableSource, targetIsCategorical, TABLE_OPTIONS, type TableSource } from './table-input';
 import { inCwd, say, writeText, type Io } from './io';
 
 export const TRAIN: CommandSpec = {
@@ -184,10 +184,6 @@ async function readStreamed(s: Settings, table: TableOptions, binary: boolean): 
     validation: held,
     rows: counts[0]!, validationRows: counts[1]!, features, featureNames: info.featureNames, classes, scaler,
   };
-}
-
-async function drain(rows: AsyncIterable<unknown>): Promise<void> {
-  for await (const row of rows) void row;
 }
 
 /** The data as the loss needs it: a categorical target (sniffed, or told by --loss) as classes. */
