@@ -160,6 +160,7 @@ async function readStreamed(s: Settings, table: TableOptions, binary: boolean): 
   async function* trainingRows() {
     let i = 0;
     for await (const example of all) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, heldOut(…, 0) is false for every row
       const held = s.validation > 0 && heldOut(s.seed, i++, s.validation);
       counts[held ? 1 : 0]!++;
       features = example.x.length;
@@ -212,7 +213,8 @@ export async function train(parsed: Parsed, io: Io): Promise<number> {
   });
   const categorical = data.classes !== undefined;
   const classes = data.classes;
-  if (classes !== undefined && classes.length < 2) throw new UsageError(`Expected at least two classes in target '${s.table.target}' but found ${classes.length === 0 ? 'none' : `only '${classes[0]}'`}`);
+  // Rows were read (readData refuses a file without any), so there is at least one class.
+  if (classes !== undefined && classes.length < 2) throw new UsageError(`Expected at least two classes in target '${s.table.target}' but found only '${classes[0]}'`);
   if (binary && classes!.length !== 2) throw new UsageError(`Expected two classes for --loss binaryCrossentropy but target '${s.table.target}' has ${classes!.length}`);
   const loss: LossName = !categorical ? 'mse' : binary ? 'binaryCrossentropy' : 'categoricalCrossentropy';
   const outputs = !categorical || binary ? 1 : classes!.length;
@@ -235,7 +237,8 @@ export async function train(parsed: Parsed, io: Io): Promise<number> {
   const monitor = data.validation === undefined ? 'loss' : 'valLoss';
   const best = new EarlyStopping({ monitor, patience: s.patience ?? s.epochs + 1, restoreBestWeights: true });
   const paths = companions(s.out);
-  const curves = new SvgPlotter(inCwd(io, paths.curves), { title: `blastrain train ${path.basename(s.source.path)}` });
+  const title = `blastrain train ${path.basename(s.source.path)}`;
+  const curves = new SvgPlotter(inCwd(io, paths.curves), { title });
   const interrupted = onInterrupt(io, json, () => {
     model.stopTraining = true;
   });
@@ -250,7 +253,7 @@ export async function train(parsed: Parsed, io: Io): Promise<number> {
   const epochs = history.epoch.length;
   await model.save(inCwd(io, s.out));
   await writeJson(inCwd(io, paths.history), history);
-  await writeText(inCwd(io, paths.curves), plotHistory(history, { title: `blastrain train ${path.basename(s.source.path)}` }));
+  await writeText(inCwd(io, paths.curves), plotHistory(history, { title }));
 
   const result = {
     model: s.out, history: paths.history, curves: paths.curves, interrupted: interrupted.fired, epochs,

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Dataset, Sequential } from '../../lib/index';
-import { cli, parseSvg, start, tempDir, writeBlobs } from './run';
+import { cli, parseSvg, start, tempDir, testExecutable, writeBlobs } from './run';
 
 const dir = tempDir();
 let data: { csv: string; jsonl: string };
@@ -98,7 +98,7 @@ describe('predict', () => {
     expect(Number(lines[1])).toBeCloseTo(model.predict(first)[0]!, 5);
   });
 
-  test('stops quietly when its reader goes away (| head)', async () => {
+  testExecutable('stops quietly when its reader goes away (| head)', async () => {
     const big = writeBlobs(tempDir(), 50_000, 9).csv;
     const run = start(['predict', 'm.safetensors', big, '--batch-size', '256'], dir);
     run.child.stdout!.once('data', () => run.child.stdout!.destroy());
@@ -167,7 +167,7 @@ describe('plot', () => {
   });
 });
 
-test('bench in a checkout without the benchmark\'s peers installed says how to install them', async () => {
+testExecutable('bench in a checkout without the benchmark\'s peers installed says how to install them', async () => {
   // A copy of the package layout (dist/, bench/run.mjs, package.json) whose bench/ has no node_modules.
   const { cpSync, mkdirSync, symlinkSync } = await import('node:fs');
   const root = path.join(__dirname, '..', '..');

@@ -15,6 +15,7 @@ import { PLOT } from '../../lib/cli/plot';
 import { PREDICT } from '../../lib/cli/predict';
 import { TRAIN } from '../../lib/cli/train';
 import { heldOut } from '../../lib/data/dataset';
+import { expectClose } from '../helpers';
 import { Captured, inProcess, tempDir, writeBlobs } from './run';
 
 const dir = tempDir();
@@ -24,6 +25,8 @@ const run = (...args: string[]) => inProcess(args, dir);
 const json = <T = Record<string, unknown>>(text: string): T => JSON.parse(text) as T;
 const threads = getNumThreads();
 afterEach(() => setNumThreads(threads));
+// A thread count that is neither the default nor 1, so that --threads visibly takes effect.
+const otherThreads = threads > 2 ? threads - 1 : threads + 1;
 
 const OVERVIEW = [
   'Usage: blastrain <command> [options]',
@@ -70,10 +73,16 @@ describe('main: commands, help, errors', () => {
 describe('train: every option reaches the model it writes', () => {
   test('layers, activation, dropout, optimizer, lr, batch size, validation split, min-max scaling, seed and threads', async () => {
     const args = ['train', data.csv, '--target', 'kind', '--features', FEATURES, '--layers', '5,3', '--activation', 'tanh', '--dropout', '0.25', '--optimizer', 'sgd',
-      '--lr', '0.05', '--epochs', '2', '--batch-size', '16', '--val-split', '0.2', '--normalize', 'minmax', '--seed', '7', '--threads', '1', '--json'];
+      '--lr', '0.05', '--epochs', '2', '--batch-size', '16', '--val-split', '0.2', '--normalize', 'minmax', '--seed', '7', '--threads', String(otherThreads), '--json'];
+    const before = performance.now();
     const result = await run(...args, '-o', 'opts.safetensors');
+    const elapsed = (performance.now() - before) / 1000;
     expect(result.code).toBe(0);
-    expect(getNumThreads()).toBe(1);
+    expect(getNumThreads()).toBe(otherThreads);
+    // The run's own time, in seconds (0.001 s of rounding).
+    const { seconds } = json<{ seconds: number }>(result.stdout);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(elapsed + 0.001);
     const held = Array.from({ length: 300 }, (_, i) => heldOut(7, i, 0.2)).filter(Boolean).length;
     expect(json(result.stdout)).toMatchObject({ epochs: 2, rows: 300 - held, validationRows: held, monitor: 'valLoss', loss: 'categoricalCrossentropy', stoppedEarly: false });
     const model = await Sequential.load(path.join(dir, 'opts.safetensors'));
@@ -92,6 +101,19 @@ describe('train: every option reaches the model it writes', () => {
     expect((await Sequential.load(path.join(dir, 'again.safetensors'))).params).toEqual(model.params);
     await run(...args.map((a) => (a === '7' ? '8' : a)), '-o', 'other.safetensors');
     expect((await Sequential.load(path.join(dir, 'other.safetensors'))).params).not.toEqual(model.params);
+    await run(...args.map((a) => (a === '16' ? '64' : a)), '-o', 'batch64.safetensors');
+    expect((await Sequential.load(path.join(dir, 'batch64.safetensors'))).params).not.toEqual(model.params);
+  });
+
+  test('the bounds of --activation (no softmax inside), --dropout and --seed', async () => {
+    const train = (...args: string[]) => run('train', data.csv, '--target', 'kind', '--features', FEATURES, '--layers', '4', '--epochs', '1', '-o', 'bounds.safetensors', ...args);
+    const usage = (message: string) => ({ code: 2, stdout: '', stderr: `blastrain train: ${message}\nRun 'blastrain train --help' for its options.\n` });
+    expect(await train('--activation', 'softmax')).toEqual({
+      signal: null, ...usage("Expected one of linear, relu, leakyRelu, sigmoid, tanh for --activation but received 'softmax'") });
+    expect(await train('--dropout', '1')).toEqual({ signal: null, ...usage("Expected a number ≥ 0 and < 1 for --dropout but received '1'") });
+    expect(await train('--seed', String(2 ** 31))).toEqual({ signal: null, ...usage("Expected an integer from 0 to 2147483647 for --seed but received '2147483648'") });
+    expect((await train('--seed', String(2 ** 31 - 1), '--json')).code).toBe(0);
+    expect((await Sequential.load(path.join(dir, 'bounds.safetensors'))).toJSON().architecture.seed).toBe(2 ** 31 - 1);
   });
 
   test('defaults: two relu layers of 128 and 64, adam at 1e-3, standard scaling, no dropout, seed 42', async () => {
@@ -134,6 +156,77 @@ describe('train: every option reaches the model it writes', () => {
     const inMemory = json((await run(...args, '-o', 's2.safetensors')).stdout);
     expect(streamed).toMatchObject({ rows: inMemory.rows, validationRows: inMemory.validationRows, classes: ['bird', 'cat', 'dog'] });
     expect((await Sequential.load(path.join(dir, 's1.safetensors'))).preprocessing).toBeUndefined();
+  });
+
+  test('--stream trains on the rows, labels and scaling the in-memory run does (one batch of them all: the same weights), in an order of its own', async () => {
+    const twoClasses = path.join(dir, 'two-kinds.csv');
+    writeFileSync(twoClasses, readFileSync(data.csv, 'utf8').split('\n').filter((line) => !line.includes(',bird,')).join('\n'));
+    for (const [file, target, loss] of [[data.csv, 'kind', 'auto'], [twoClasses, 'kind', 'binaryCrossentropy'], [data.jsonl, 'size', 'auto']] as const) {
+      const common = [file, '--target', target, '--features', FEATURES, '--loss', loss, '--layers', '5', '--optimizer', 'sgd', '--lr', '0.1', '--epochs', '2', '--val-split', '0.2', '--json'];
+      const trained = async (...args: string[]) => {
+        const result = await run('train', ...common, ...args, '-o', 'order.safetensors');
+        expect(result.code).toBe(0);
+        return { report: json(result.stdout), model: await Sequential.load(path.join(dir, 'order.safetensors')) };
+      };
+      const [memory, streamed] = [await trained('--batch-size', '1000'), await trained('--batch-size', '1000', '--stream')];
+      expect(streamed.report).toEqual({ ...memory.report, seconds: streamed.report.seconds, best: streamed.report.best });
+      expect(streamed.report.best).toBeCloseTo(memory.report.best as number, 6);
+      expect(streamed.model.columns).toEqual(memory.model.columns);
+      // Each step's gradient is the mean over the same rows, summed in another order: float32
+      // round-off (~1e-7 relative per step) apart.
+      expectClose(streamed.model.params, memory.model.params, 1e-5, 1e-6);
+      const [memoryBatches, streamedBatches] = [await trained('--batch-size', '16'), await trained('--batch-size', '16', '--stream')];
+      expect(streamedBatches.model.params).not.toEqual(memoryBatches.model.params);
+    }
+  });
+
+  test('the human summary with a held-out split and classes: rows, split, target, the run time, then the model table', async () => {
+    const before = performance.now();
+    const result = await run('train', data.csv, '--target', 'kind', '--features', FEATURES, '--layers', '6', '--epochs', '1', '-o', 'human.safetensors');
+    const elapsed = (performance.now() - before) / 1000;
+    expect(result.code).toBe(0);
+    const read = /^Read 300 rows × 4 features from blobs\.csv in (\d+\.\d) s \((\d+) held out for validation\); target 'kind': 3 classes → categoricalCrossentropy\n/.exec(result.stdout);
+    expect(read).not.toBeNull();
+    expect(Number(read![2])).toBe(Array.from({ length: 300 }, (_, i) => heldOut(42, i, 0.1)).filter(Boolean).length);
+    expect(Number(read![1])).toBeLessThanOrEqual(elapsed + 0.05);
+    const model = await Sequential.load(path.join(dir, 'human.safetensors'));
+    expect(result.stdout.slice(read![0].length).startsWith(`${model.summary()}\n`)).toBe(true);
+    expect(readFileSync(path.join(dir, 'human.curves.svg'), 'utf8')).toContain('blastrain train blobs.csv');
+  });
+
+  test('the saved weights are the best epoch\'s when later epochs are worse, and without --early-stopping every epoch runs', async () => {
+    // The held-out rows (the split's seeded hash) have the opposite target of the rows trained
+    // on, so every epoch that fits the training rows better is worse on validation: the best
+    // epoch is the first, and the last is the worst.
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const [a, b] = [Math.sin(i * 1.7), Math.cos(i * 0.9)];
+      const t = 20 * a - 10 * b;
+      return [a, b, heldOut(42, i, 0.3) ? -t : t];
+    });
+    writeFileSync(path.join(dir, 'inverted.csv'), ['a,b,t', ...rows.map((r) => r.join(','))].join('\n'));
+    const result = await run('train', 'inverted.csv', '--target', 't', '--layers', 'none', '--normalize', 'none', '--val-split', '0.3', '--optimizer', 'sgd',
+      '--lr', '0.05', '--epochs', '6', '--json', '-o', 'inverted.safetensors');
+    const history = json<{ valLoss: number[] }>(readFileSync(path.join(dir, 'inverted.history.json'), 'utf8'));
+    expect(history.valLoss.every((v, i) => i === 0 || v > history.valLoss[i - 1]!)).toBe(true);
+    expect(json(result.stdout)).toMatchObject({ epochs: 6, stoppedEarly: false, bestEpoch: 1, best: history.valLoss[0] });
+    const held = rows.filter((_, i) => heldOut(42, i, 0.3));
+    const model = await Sequential.load(path.join(dir, 'inverted.safetensors'));
+    const { loss } = model.evaluate(Float32Array.from(held.flatMap((r) => r.slice(0, 2))), Float32Array.from(held.map((r) => r[2]!)));
+    // The same float32 evaluation of the same rows as fit's validation pass.
+    expect(Math.abs(loss - history.valLoss[0]!)).toBeLessThanOrEqual(1e-6 * history.valLoss[0]!);
+  });
+
+  test('a text value in a feature column gets a hint; one in the target (told mse), a missing column or a single class does not', async () => {
+    const fails = (stderr: string) => ({ code: 2, signal: null, stdout: '', stderr: `blastrain train: ${stderr}\n` });
+    expect(await run('train', 'blobs.csv', '--target', 'size')).toEqual(fails(
+      `Expected a finite number but found "dog" in blobs.csv line 2 column 'kind': train reads feature columns as numbers; leave 'kind' out by listing the others with --features, or encode it as numbers first`));
+    expect(await run('train', 'blobs.csv', '--target', 'kind', '--features', FEATURES, '--loss', 'mse')).toEqual(fails(
+      `Expected a finite number but found "dog" in blobs.csv line 2 column 'kind'`));
+    expect(await run('train', 'blobs.csv', '--target', 'kind', '--features', 'x1,colour')).toEqual(fails(
+      `Expected a column "colour" but the row has 6 ("x1", "x2", "x3", "x4", "kind", "size") in blobs.csv line 2 column 'colour'`));
+    writeFileSync(path.join(dir, 'one-class.csv'), `a,t\n${Array.from({ length: 20 }, (_, i) => `${i},yes`).join('\n')}\n`);
+    expect(await run('train', 'one-class.csv', '--target', 't')).toEqual(
+      fails("Expected at least two classes in target 't' but found only 'yes'\nRun 'blastrain train --help' for its options."));
   });
 
   test('Ctrl-C (a SIGINT event) stops after the running batch, saves the best epoch so far and returns 130', async () => {

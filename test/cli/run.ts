@@ -2,11 +2,13 @@
 // as a user's shell would, and checks SVG output with a strict XML parser (Python's).
 // The mutation suite (test/mutation/vitest.config.mts) sets BLASTRAIN_CLI_IN_PROCESS: `cli` then
 // calls the TypeScript `main` in the test process, where StrykerJS's mutants of lib/ are seen
-// (a child process runs the unmutated dist/); `start` (signals, pipes) always spawns.
+// (a child process runs the unmutated dist/); `start` (signals, pipes) always spawns, and the
+// tests that need it (testExecutable) are skipped there.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { test } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { Random } from '../../lib/random';
 import { scratchDir } from '../helpers';
@@ -32,9 +34,14 @@ export function start(args: readonly string[], cwd: string): { child: ChildProce
   return { child, done, stdout: () => stdout };
 }
 
+const inProcessOnly = process.env.BLASTRAIN_CLI_IN_PROCESS === '1';
+
 export function cli(args: readonly string[], cwd: string): Promise<Outcome> {
-  return process.env.BLASTRAIN_CLI_IN_PROCESS === '1' ? inProcess(args, cwd) : start(args, cwd).done;
+  return inProcessOnly ? inProcess(args, cwd) : start(args, cwd).done;
 }
+
+/** A test of the built executable alone (signals, pipes): skipped by the mutation suite, where it could not see a mutant. */
+export const testExecutable = test.skipIf(inProcessOnly);
 
 /** A stream that keeps what is written to it, as a pipe would (not a terminal). */
 export class Captured extends Writable {

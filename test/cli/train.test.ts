@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Dataset, Sequential } from '../../lib/index';
-import { cli, parseSvg, start, tempDir, writeBlobs } from './run';
+import { cli, parseSvg, start, tempDir, testExecutable, writeBlobs } from './run';
 
 const dir = tempDir();
 let data: { csv: string; jsonl: string };
@@ -154,7 +154,7 @@ describe('failures: exit code 2 for usage and input, 1 for training, with the op
   });
 });
 
-test('Ctrl-C (SIGINT) mid-training stops after the running batch and still saves the best model so far: exit code 130', async () => {
+testExecutable('Ctrl-C (SIGINT) mid-training stops after the running batch and still saves the best model so far: exit code 130', async () => {
   const big = writeBlobs(tempDir(), 30_000, 5).csv;
   const run = start(['train', big, '--target', 'kind', '--features', 'x1,x2,x3,x4', '--layers', '256,256', '--batch-size', '8', '--epochs', '1000', '-o', 'interrupted.safetensors'], dir);
   // Piped, progress is one line per epoch: interrupt once two epochs have ended.
