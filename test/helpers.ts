@@ -5,6 +5,13 @@ import path from 'node:path';
 import { afterAll, expect, onTestFinished } from 'vitest';
 import { Random } from '../lib/random';
 
+/**
+ * True in the mutation suite (test/mutation/vitest.config.mts), which runs each test once for
+ * every mutant that reaches it: there the CLI runs in process and a few long tests whose
+ * property shorter ones check exactly are left out.
+ */
+export const inMutationSuite = process.env.BLASTRAIN_MUTATION_SUITE === '1';
+
 /** Elementwise |a − e| ≤ atol + rtol·|e|, reporting the worst index on failure. */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-5, what = 'values'): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);

@@ -1,6 +1,6 @@
 // Runs the real `blastrain` executable (dist/cli/main.js, built by pretest) in a child process,
 // as a user's shell would, and checks SVG output with a strict XML parser (Python's).
-// The mutation suite (test/mutation/vitest.config.mts) sets BLASTRAIN_CLI_IN_PROCESS: `cli` then
+// In the mutation suite (test/mutation/vitest.config.mts, inMutationSuite) `cli`
 // calls the TypeScript `main` in the test process, where StrykerJS's mutants of lib/ are seen
 // (a child process runs the unmutated dist/); `start` (signals, pipes) always spawns, and the
 // tests that need it (testExecutable) are skipped there.
@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { test } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { Random } from '../../lib/random';
-import { scratchDir } from '../helpers';
+import { inMutationSuite, scratchDir } from '../helpers';
 import { findPython, pythonEnv } from '../python';
 
 export const BIN = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -34,14 +34,12 @@ export function start(args: readonly string[], cwd: string): { child: ChildProce
   return { child, done, stdout: () => stdout };
 }
 
-const inProcessOnly = process.env.BLASTRAIN_CLI_IN_PROCESS === '1';
-
 export function cli(args: readonly string[], cwd: string): Promise<Outcome> {
-  return inProcessOnly ? inProcess(args, cwd) : start(args, cwd).done;
+  return inMutationSuite ? inProcess(args, cwd) : start(args, cwd).done;
 }
 
 /** A test of the built executable alone (signals, pipes): skipped by the mutation suite, where it could not see a mutant. */
-export const testExecutable = test.skipIf(inProcessOnly);
+export const testExecutable = test.skipIf(inMutationSuite);
 
 /** A stream that keeps what is written to it, as a pipe would (not a terminal). */
 export class Captured extends Writable {

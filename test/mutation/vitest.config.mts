@@ -20,8 +20,9 @@ export default defineConfig({
       // The CLI in a terminal (tmux) and the README walkthrough run the built executable only.
       'test/cli/terminal.test.ts', 'test/cli/walkthrough.test.ts',
     ],
-    // The other CLI tests call its main() in the test process, where mutants are seen (test/cli/run.ts).
-    env: { BLASTRAIN_CLI_IN_PROCESS: '1' },
+    // Read by test/helpers.ts: the CLI tests then call its main() in the test process, where
+    // mutants are seen (test/cli/run.ts), and the few tests marked for it are left out.
+    env: { BLASTRAIN_MUTATION_SUITE: '1' },
     // Instrumented, the TypeScript backend's learning tests run some fifty times slower.
     testTimeout: 600_000,
   },
