@@ -193,8 +193,9 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
     record.metrics = list as MetricConfig[];
   }
   if (metadata.preprocessing !== undefined) {
+    const preprocessing = parseJson(source, 'preprocessing', metadata.preprocessing);
     try {
-      const scaler = Scaler.fromJSON(parseJson(source, 'preprocessing', metadata.preprocessing));
+      const scaler = Scaler.fromJSON(preprocessing);
       if (scaler.features !== architecture.inputSize) bad('preprocessing');
       record.preprocessing = scaler.toJSON();
     } catch {
