@@ -178,3 +178,68 @@ describe('malformed files give a ModelFormatError that says what is wrong', () =
     await expect(classifier().save(path.join(dir, 'no-such-dir', 'm.safetensors'))).rejects.toMatchObject({ code: 'ERR_BLASTRAIN_FILE' });
   });
 });
+
+describe('loadWeights and load, exactly', () => {
+  const one = (name: string, shape: number[], fill = 0.5) => ({ name, shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(fill), dtype: 'F32' as const });
+  const all = (fill = 0.5) => [one('0.weight', [16, 4], fill), one('0.bias', [16], fill), one('2.weight', [8, 16], fill), one('2.bias', [8], fill), one('4.weight', [3, 8], fill), one('4.bias', [3], fill)];
+
+  test('strict: the whole message, missing and unexpected each alone and together', async () => {
+    const model = classifier();
+    const hint = '. Pass { strict: false } to load what matches, or { rename } to map names';
+    await expect(model.loadWeights(encodeSafetensors(all().slice(0, 5)))).rejects.toThrow(new ModelFormatError(`the buffer does not match the model (strict): missing 4.bias${hint}`));
+    await expect(model.loadWeights(encodeSafetensors([...all(), one('x', [1])]))).rejects.toThrow(new ModelFormatError(`the buffer does not match the model (strict): unexpected x${hint}`));
+    await expect(model.loadWeights(encodeSafetensors([...all().slice(1), one('x', [1])]))).rejects.toThrow(
+      new ModelFormatError(`the buffer does not match the model (strict): missing 0.weight; unexpected x${hint}`));
+  });
+
+  test('not strict: loads what matches, reports the rest, and leaves the missing tensors as they were', async () => {
+    const model = classifier();
+    const before = model.params.slice();
+    expect(await model.loadWeights(encodeSafetensors([one('0.bias', [16], 2), one('y', [2])]), { strict: false })).toEqual({
+      missing: ['0.weight', '2.weight', '2.bias', '4.weight', '4.bias'], unexpected: ['y'] });
+    expect(Array.from(model.params.subarray(64, 80))).toEqual(new Array(16).fill(2));
+    expectIdentical(model.params.subarray(0, 64), before.subarray(0, 64), 'the weights not in the file');
+    expectIdentical(model.params.subarray(80), before.subarray(80), 'the weights not in the file');
+  });
+
+  test('names: module. is stripped once; optimizer.* is skipped only in a blastrain file; rename may drop a tensor but must return a string', async () => {
+    const model = classifier();
+    expect(await model.loadWeights(encodeSafetensors([...all(1).map((t) => ({ ...t, name: `module.${t.name}` })), one('optimizer.expAvg', [243])]), { strict: false }))
+      .toEqual({ missing: [], unexpected: ['optimizer.expAvg'] });
+    expect(model.params.every((v) => v === 1)).toBe(true);
+    expect(await model.loadWeights(encodeSafetensors([one('module.module.0.bias', [16])]), { strict: false })).toMatchObject({ unexpected: ['module.0.bias'] });
+    const saved = classifier();
+    expect(await model.loadWeights(saved.toBuffer({ optimizer: true }))).toEqual({ missing: [], unexpected: [] });
+    expectIdentical(model.params, saved.params, 'weights from a saved file with optimizer state');
+    expect(await model.loadWeights(encodeSafetensors([...all(), one('drop-me', [1])]), { rename: (n) => (n === 'drop-me' ? undefined : n) })).toEqual({ missing: [], unexpected: [] });
+    await expect(model.loadWeights(encodeSafetensors(all()), { rename: () => 3 as unknown as string })).rejects.toThrow(
+      "Expected string or undefined for rename('0.weight') but received 3 of type number");
+    await expect(model.loadWeights(encodeSafetensors(all()), { rename: () => '0.bias' })).rejects.toThrow(
+      new ModelFormatError("the buffer: tensors '0.weight' and '0.bias' both map to '0.bias'"));
+    await expect(model.loadWeights(encodeSafetensors(all()), { rename: 'x' as never })).rejects.toThrow('Expected function for rename but received');
+    await expect(model.loadWeights(encodeSafetensors(all()), { strict: 1 as never })).rejects.toThrow('Expected boolean for strict but received 1 of type number');
+  });
+
+  test('a value that is not finite, found after other tensors were written, restores every weight', async () => {
+    const model = classifier();
+    const before = model.params.slice();
+    const tensors = all();
+    tensors[5]!.values[2] = -Infinity;
+    await expect(model.loadWeights(encodeSafetensors(tensors))).rejects.toThrow(new ModelFormatError("the buffer: tensor '4.bias' holds -Infinity at index 2; weights must be finite"));
+    expectIdentical(model.params, before, 'weights after a refused load');
+    expect(model.isTraining).toBe(false);
+    expect(await model.loadWeights(encodeSafetensors(all()))).toEqual({ missing: [], unexpected: [] });
+  });
+
+  test("load: a file's tensors against its own architecture, both lists in the message", async () => {
+    const valid = classifier().toBuffer();
+    const renamed = withHeader(valid, (h) => { h['9.bias'] = h['4.bias']; delete h['4.bias']; });
+    await expect(Sequential.fromBuffer(renamed)).rejects.toThrow(new ModelFormatError('the buffer does not hold the tensors its architecture needs: missing 4.bias; unexpected 9.bias'));
+    const reshaped = withHeader(valid, (h) => { (h['2.weight'] as { shape: number[] }).shape = [16, 8]; });
+    await expect(Sequential.fromBuffer(reshaped)).rejects.toThrow(new ModelFormatError("the buffer: tensor '2.weight' has shape [16, 8] but the model's 2.weight has shape [8, 16]"));
+    const wider = withHeader(valid, (h) => { (h['4.bias'] as { shape: number[] }).shape = [3, 1]; });
+    await expect(Sequential.fromBuffer(wider)).rejects.toThrow(new ModelFormatError("the buffer: tensor '4.bias' has shape [3, 1] but the model's 4.bias has shape [3]"));
+    await expect(Sequential.fromBuffer('bytes' as never)).rejects.toThrow('Expected Buffer or Uint8Array for bytes but received');
+    await expect(Sequential.load('')).rejects.toThrow("Expected non-empty string for path but received '' of type string");
+  });
+});
