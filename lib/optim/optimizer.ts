@@ -151,6 +151,7 @@ export abstract class Optimizer {
 
   /** A copy of the state. During fit it can be taken between chunks (from a callback), never mid-chunk. */
   stateDict(): OptimizerStateDict {
+    this.attached('stateDict');
     this.notRunning('stateDict');
     const state: Record<string, Float32Array> = {};
     for (const name of this.stateNames) state[name] = this.stateBuffer(name).slice();
