@@ -893,10 +893,6 @@ export class Sequential {
     return { inputs, targets: this.targets(y, samples), samples };
   }
 
-  /**
-   * The training rows and the validation rows: validationData as given, or the last
-   * validationSplit of the rows (views of the same memory, no copy).
-   */
   /** validationData given as an [x, y] pair of arrays, checked. */
   private validationArrays(data: unknown): { inputs: Float32Array; targets: TargetArray; samples: number } {
     const pair = readArray(data);
@@ -907,6 +903,10 @@ export class Sequential {
     return validation;
   }
 
+  /**
+   * The training rows and the validation rows: validationData as given, or the last
+   * validationSplit of the rows (views of the same memory, no copy).
+   */
   private validationSet(
     all: { inputs: Float32Array; targets: TargetArray; samples: number }, data: unknown, split: unknown,
   ): { inputs: Float32Array; targets: TargetArray; samples: number; validation?: { inputs: Float32Array; targets: TargetArray; samples: number } } {
