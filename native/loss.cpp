@@ -55,16 +55,26 @@ double mse_loss(float* dout, const float* out, const BatchTargets& t, int B, int
   return sum / ((double)B * K);
 }
 
+// Each exp is taken once, in float (PyTorch's float32 log_softmax does the same): e_k = exp(z_k −
+// max) goes into dlogits while Σe accumulates in double, then dlogits becomes e_k / Σe, the
+// softmax. Taking exp twice in double (once for the sum, once for the gradient) was a fifth of a
+// tiny network's training step.
 double softmax_crossentropy_loss(float* dlogits, const float* logits, const BatchTargets& t, int B,
                                  int K) {
   double sum = 0.0;
   for (int b = 0; b < B; b++) {
     const float* z = logits + (long)b * K;
+    float* dz = dlogits != nullptr ? dlogits + (long)b * K : nullptr;
     float max = z[0];
     for (int k = 1; k < K; k++) max = z[k] > max ? z[k] : max;
     double exp_sum = 0.0;
-    for (int k = 0; k < K; k++) exp_sum += std::exp((double)(z[k] - max));
+    for (int k = 0; k < K; k++) {
+      float e = std::exp(z[k] - max);
+      exp_sum += e;
+      if (dz != nullptr) dz[k] = e;
+    }
     double lse = max + std::log(exp_sum);
+    float inv_sum = (float)(1.0 / exp_sum);
 
     if (t.y != nullptr) {
       const float* y = target_row(t, b, K);
@@ -74,15 +84,13 @@ double softmax_crossentropy_loss(float* dlogits, const float* logits, const Batc
         yz += (double)y[k] * z[k];
       }
       sum += lse * y_sum - yz;
-      if (dlogits != nullptr)
-        for (int k = 0; k < K; k++)
-          dlogits[(long)b * K + k] = (float)((std::exp(z[k] - lse) * y_sum - y[k]) / B);
+      if (dz != nullptr)
+        for (int k = 0; k < K; k++) dz[k] = (dz[k] * inv_sum * (float)y_sum - y[k]) / (float)B;
     } else {
       int label = t.labels[b];
       sum += lse - z[label];
-      if (dlogits != nullptr)
-        for (int k = 0; k < K; k++)
-          dlogits[(long)b * K + k] = (float)((std::exp(z[k] - lse) - (k == label)) / B);
+      if (dz != nullptr)
+        for (int k = 0; k < K; k++) dz[k] = (dz[k] * inv_sum - (k == label ? 1.0f : 0.0f)) / (float)B;
     }
   }
   return sum / B;

@@ -80,9 +80,11 @@ test('the native and TypeScript backends draw the same masks and train alike', a
   expectClose(native.params, js.params, 1e-4, 1e-6, 'parameters after training with dropout');
 });
 
-// Seven seconds of training: left out of the mutation suite, where the exact mask and gradient
-// checks above catch a wrong dropout.
-test.skipIf(inMutationSuite)('dropout reduces over-fitting on a small noisy problem', async () => {
+// Over-fitting is a statistical effect: one training run can go either way after a float32
+// rounding changes (a float exp instead of a double one turned a known-good 0.55 into 1.02), so
+// this compares four seeds. Left out of the mutation suite (eight trainings, about two seconds),
+// where the exact mask and gradient checks above catch a wrong dropout.
+test.skipIf(inMutationSuite)('dropout reduces over-fitting on a small noisy problem, for every one of four seeds', async () => {
   // 60 training points whose labels are 30% noise, a wide network, long training: without
   // dropout it memorises the noise; with it, held-out loss stays lower.
   const point = (i: number) => [Math.sin(i * 2.1), Math.cos(i * 1.3)];
@@ -95,16 +97,18 @@ test.skipIf(inMutationSuite)('dropout reduces over-fitting on a small noisy prob
   const y = Int32Array.from({ length: 60 }, (_, i) => label(i, true));
   const xv = Float32Array.from(Array.from({ length: 400 }, (_, i) => point(1000 + i)).flat());
   const yv = Int32Array.from({ length: 400 }, (_, i) => label(1000 + i, false));
-  const heldOut = async (dropout: boolean) => {
-    const layers = [new Dense(256, { activation: 'relu' }), ...(dropout ? [new Dropout(0.3)] : []), new Dense(256, { activation: 'relu' }), ...(dropout ? [new Dropout(0.3)] : []), new Dense(2, { activation: 'softmax' })];
-    const m = new Sequential({ inputSize: 2, seed: 1, layers });
+  const heldOut = async (seed: number, dropout: boolean) => {
+    const layers = [new Dense(64, { activation: 'relu' }), ...(dropout ? [new Dropout(0.5)] : []), new Dense(64, { activation: 'relu' }), ...(dropout ? [new Dropout(0.5)] : []), new Dense(2, { activation: 'softmax' })];
+    const m = new Sequential({ inputSize: 2, seed, layers });
     m.compile({ loss: 'categoricalCrossentropy', optimizer: new Adam({ lr: 0.01 }) });
     await m.fit(x, y, { epochs: 600, batchSize: 20 });
     return m.evaluate(xv, yv).loss;
   };
-  const [without, withDropout] = [await heldOut(false), await heldOut(true)];
-  // A known-good run gave 1.45 without and 0.79 with.
-  expect(withDropout).toBeLessThan(0.75 * without);
+  const ratios: number[] = [];
+  for (const seed of [1, 2, 3, 4]) ratios.push((await heldOut(seed, true)) / (await heldOut(seed, false)));
+  // Known-good runs (seeds 1–4, two builds): every ratio 0.52–0.84, their mean 0.64–0.66.
+  expect(Math.max(...ratios)).toBeLessThan(1);
+  expect(ratios.reduce((a, b) => a + b) / ratios.length).toBeLessThan(0.8);
 });
 
 test('in files, PyTorch names count nn.Dropout as a module; save and load keep the layer', async () => {
