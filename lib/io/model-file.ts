@@ -93,10 +93,9 @@ export function parameterTensors(architecture: Architecture): ParameterTensor[] 
   return tensors;
 }
 
-/** The width of the architecture's output: its last Dense layer's units. */
+/** The width of the architecture's output: its last layer's units (a checked record ends with a Dense layer). */
 function outputsOf(architecture: Architecture): number {
-  const dense = architecture.layers.filter((l) => l.type === 'dense');
-  return (dense.at(-1) as { units: number } | undefined)?.units ?? 0;
+  return (architecture.layers.at(-1) as { units: number }).units;
 }
 
 /** The equivalent PyTorch module, as Python source. */
@@ -120,22 +119,21 @@ export function torchModule(architecture: Architecture): string {
 export function encodeModel(
   record: ModelRecord, params: Float32Array, state?: { names: readonly string[]; buffers: readonly Float32Array[] },
 ): Uint8Array[] {
-  const metadata: Record<string, string> = {
+  const metadata: Record<string, string | undefined> = {
     format: 'blastrain',
     format_version: String(versionFor(record)),
     architecture: JSON.stringify(record.architecture),
     torch_module: torchModule(record.architecture),
   };
-  if (record.loss !== undefined) metadata.loss = record.loss;
-  if (record.metrics !== undefined) metadata.metrics = JSON.stringify(record.metrics);
-  if (record.preprocessing !== undefined) metadata.preprocessing = JSON.stringify(record.preprocessing);
-  if (record.columns !== undefined) metadata.columns = JSON.stringify(record.columns);
-  if (record.optimizer !== undefined) metadata.optimizer = JSON.stringify(record.optimizer);
-  if (record.optimizerStep !== undefined) metadata.optimizer_step = String(record.optimizerStep);
-  if (record.randomState !== undefined) metadata.random_state = String(record.randomState);
+  // The optional fields; an absent one (undefined) is left out of the header's JSON.
+  Object.assign(metadata, {
+    loss: record.loss, metrics: JSON.stringify(record.metrics), preprocessing: JSON.stringify(record.preprocessing),
+    columns: JSON.stringify(record.columns), optimizer: JSON.stringify(record.optimizer),
+    optimizer_step: record.optimizerStep?.toString(), random_state: record.randomState?.toString(),
+  });
   const tensors: { name: string; shape: readonly number[] }[] = parameterTensors(record.architecture);
   state?.names.forEach((name, i) => tensors.push({ name: `optimizer.${name}`, shape: [state.buffers[i]!.length] }));
-  return [encodeHeader(tensors, metadata), littleEndianBytes(params), ...(state?.buffers ?? []).map(littleEndianBytes)];
+  return [encodeHeader(tensors, metadata), littleEndianBytes(params), ...(state === undefined ? [] : state.buffers.map(littleEndianBytes))];
 }
 
 function parseJson(source: ByteSource, key: string, text: string | undefined): unknown {
@@ -147,7 +145,7 @@ function parseJson(source: ByteSource, key: string, text: string | undefined): u
   }
 }
 
-const positive = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+const positive = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
 
 /** The model record in a header's metadata, checked field by field. */
 export function parseRecord(source: ByteSource, metadata: Readonly<Record<string, string>>): ModelRecord {
@@ -162,20 +160,22 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
     throw new ModelFormatError(`${source.label} was written by a newer blastrain (format version ${version}; this one reads up to ${FORMAT_VERSION}): upgrade blastrain to load it`);
   }
   const a = parseJson(source, 'architecture', metadata.architecture) as Partial<Architecture> | null;
-  if (typeof a !== 'object' || a === null || !positive(a.inputSize) || !Number.isSafeInteger(a.seed) || !Array.isArray(a.layers) || a.layers.length === 0 || a.layers.length > 4096) {
+  if (!positive(a?.inputSize) || !Number.isSafeInteger(a!.seed) || !Array.isArray(a!.layers) || a!.layers.length === 0 || a!.layers.length > 4096) {
     bad('architecture');
   }
-  const layers = (a as Architecture).layers.map((l): LayerRecord => {
-    if (typeof l === 'object' && l !== null && l.type === 'dropout') {
+  const layers = (a as Architecture).layers.map((l: Partial<LayerRecord> & Record<string, unknown> | null): LayerRecord => {
+    if (l?.type === 'dropout') {
       if (typeof l.rate !== 'number' || !(l.rate >= 0 && l.rate < 1)) return bad('dropout layer record');
       return { type: 'dropout', rate: l.rate };
     }
-    if (typeof l !== 'object' || l === null || l.type !== 'dense' || !positive(l.units) || !ACTIVATIONS.includes(l.activation) ||
-      typeof l.leakyReluAlpha !== 'number' || !(l.leakyReluAlpha >= 0) || !Number.isFinite(l.leakyReluAlpha)) {
+    if (l?.type !== 'dense' || !positive(l.units) || !ACTIVATIONS.includes(l.activation as ActivationName) ||
+      !(Number.isFinite(l.leakyReluAlpha) && (l.leakyReluAlpha as number) >= 0)) {
       return bad('layer record');
     }
-    return { type: 'dense', units: l.units, activation: l.activation, leakyReluAlpha: l.leakyReluAlpha };
+    return { type: 'dense', units: l.units, activation: l.activation as ActivationName, leakyReluAlpha: l.leakyReluAlpha as number };
   });
+  // A model's last layer is its output: a Dense one.
+  if (layers.at(-1)!.type !== 'dense') bad('architecture');
   const architecture: Architecture = { inputSize: a!.inputSize as number, seed: a!.seed as number, layers };
   const record: { -readonly [K in keyof ModelRecord]: ModelRecord[K] } = { architecture };
   if (metadata.loss !== undefined) {
@@ -194,13 +194,14 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
   }
   if (metadata.preprocessing !== undefined) {
     const preprocessing = parseJson(source, 'preprocessing', metadata.preprocessing);
+    let scaler: Scaler | undefined;
     try {
-      const scaler = Scaler.fromJSON(preprocessing);
-      if (scaler.features !== architecture.inputSize) bad('preprocessing');
-      record.preprocessing = scaler.toJSON();
+      scaler = Scaler.fromJSON(preprocessing);
     } catch {
       bad('preprocessing');
     }
+    if (scaler!.features !== architecture.inputSize) bad('preprocessing');
+    record.preprocessing = scaler!.toJSON();
   }
   if (metadata.columns !== undefined) {
     const columns = parseJson(source, 'columns', metadata.columns);
@@ -212,9 +213,7 @@ export function parseRecord(source: ByteSource, metadata: Readonly<Record<string
   }
   if (metadata.optimizer !== undefined) {
     const o = parseJson(source, 'optimizer', metadata.optimizer) as Partial<OptimizerRecord> | null;
-    if (typeof o !== 'object' || o === null || typeof o.type !== 'string' || !OPTIMIZER_TYPES.includes(o.type) || typeof o.options !== 'object' || o.options === null) {
-      bad('optimizer');
-    }
+    if (!OPTIMIZER_TYPES.includes(o?.type as string) || typeof o!.options !== 'object' || o!.options === null) bad('optimizer');
     record.optimizer = { type: o!.type as string, options: o!.options as Record<string, number | boolean> };
   }
   if (metadata.optimizer_step !== undefined) {
@@ -251,7 +250,6 @@ export function checkShape(source: ByteSource, entry: TensorEntry, name: string,
  */
 export async function readTargets(source: ByteSource, header: Header, targets: readonly TensorTarget[]): Promise<void> {
   for (const { entry, target } of targets) {
-    if (elementCount(entry.shape) !== target.length) throw new ModelFormatError(`${source.label}: tensor '${entry.name}' does not fit its target`);
     await readTensor(source, header, entry, target);
     const bad = target.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new ModelFormatError(`${source.label}: tensor '${entry.name}' holds ${target[bad]} at index ${bad}; weights must be finite`);

@@ -46,6 +46,7 @@ export function toTfjs(architecture: Architecture, params: Float32Array): { mode
     if (leaky) layers.push({ class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${l + 1}`, alpha: layer.leakyReluAlpha, trainable: true, dtype: 'float32' } });
     // kernel (in, out) = Wᵀ, W (out, in) row-major at `offset`
     for (let o = 0; o < layer.units; o++) {
+      // Stryker disable next-line EqualityOperator: i = inputs writes into the bias block, which the next line overwrites
       for (let i = 0; i < inputs; i++) weights[offset + i * layer.units + o] = params[offset + o * inputs + i] as number;
     }
     weights.set(params.subarray(offset + layer.units * inputs, offset + layer.units * (inputs + 1)), offset + layer.units * inputs);
@@ -86,6 +87,7 @@ export async function readTfjs(dir: string): Promise<{ architecture: Omit<Archit
   };
   let json: { modelTopology?: { class_name?: unknown; config?: { layers?: unknown } | unknown[] }; weightsManifest?: { paths: string[]; weights: WeightSpec[] }[] };
   try {
+    // Stryker disable next-line StringLiteral: without an encoding JSON.parse reads the Buffer as UTF-8 all the same
     json = JSON.parse(await readFile(where, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw new FileError(`Cannot read ${where}: ${(error as Error).message}`, { cause: error });

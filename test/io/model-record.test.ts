@@ -77,8 +77,8 @@ describe('parseRecord', () => {
   test('layer records: dense with a positive unit count, a known activation and a finite non-negative slope; dropout with 0 ≤ rate < 1', async () => {
     const metadata = await fullMetadata();
     const base = JSON.parse(metadata.architecture!) as { layers: unknown[] };
-    const withLayer = (layer: unknown) => parse({ format: 'blastrain', format_version: '1', architecture: JSON.stringify({ ...base, layers: [layer] }) }).architecture.layers[0];
     const dense = { type: 'dense', units: 2, activation: 'tanh', leakyReluAlpha: 0 };
+    const withLayer = (layer: unknown) => parse({ format: 'blastrain', format_version: '1', architecture: JSON.stringify({ ...base, layers: [layer, dense] }) }).architecture.layers[0];
     for (const change of [{ type: 'conv' }, { units: 0 }, { units: 1.5 }, { activation: 'swish' }, { activation: undefined }, { leakyReluAlpha: -0.1 }, { leakyReluAlpha: '0.1' }, { leakyReluAlpha: null }]) {
       expect(() => withLayer({ ...dense, ...change })).toThrow(invalid('layer record'));
     }
@@ -90,6 +90,8 @@ describe('parseRecord', () => {
     for (const rate of [-0.1, 1, '0.5', null]) expect(() => withLayer({ type: 'dropout', rate })).toThrow(invalid('dropout layer record'));
     expect(withLayer({ type: 'dropout', rate: 0, extra: 1 })).toEqual({ type: 'dropout', rate: 0 });
     expect(withLayer({ type: 'dropout', rate: 0.999 })).toEqual({ type: 'dropout', rate: 0.999 });
+    // The last layer is the output: a Dense one.
+    expect(() => parse({ format: 'blastrain', format_version: '1', architecture: JSON.stringify({ ...base, layers: [dense, { type: 'dropout', rate: 0.5 }] }) })).toThrow(invalid('architecture'));
   });
 
   test('loss and metrics: a known loss; metrics a list of metric configs, and only with a loss', async () => {

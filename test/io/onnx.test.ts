@@ -88,4 +88,13 @@ print(json.dumps({
     outputs: [['output', 1, ['batch', 2]]],
     metadata: { architecture: JSON.stringify(model.toJSON().architecture), loss: 'mse' },
   });
+  // A softmax output takes the last axis alone (opset 13).
+  const classifier = new Sequential({ inputSize: 3, layers: [new Dense(2, { activation: 'softmax' })] });
+  await classifier.exportOnnx(file);
+  const nodes = execFileSync(python!, ['-c', `
+import json, onnx, sys
+from onnx import helper
+print(json.dumps([[n.name, n.op_type, list(n.input), list(n.output), {a.name: helper.get_attribute_value(a) for a in n.attribute}] for n in onnx.load(sys.argv[1]).graph.node]))
+`, file], { encoding: 'utf8', env: pythonEnv() });
+  expect(JSON.parse(nodes)).toEqual([['gemm_0', 'Gemm', ['input', '0.weight', '0.bias'], ['dense_0'], { transB: 1 }], ['softmax_1', 'Softmax', ['dense_0'], ['output'], { axis: -1 }]]);
 });

@@ -231,6 +231,29 @@ describe('loadWeights and load, exactly', () => {
     expect(await model.loadWeights(encodeSafetensors(all()))).toEqual({ missing: [], unexpected: [] });
   });
 
+  test('loadWeights: shapes must match dimension by dimension, even when the element counts agree; a bad first value is found too', async () => {
+    const model = classifier();
+    const tensors = all();
+    tensors[2] = one('2.weight', [128]);
+    await expect(model.loadWeights(encodeSafetensors(tensors))).rejects.toThrow(new ModelFormatError("the buffer: tensor '2.weight' has shape [128] but the model's 2.weight has shape [8, 16]"));
+    await expect(model.loadWeights(encodeSafetensors([one('0.weight', [16, 5])]), { strict: false })).rejects.toThrow(
+      new ModelFormatError("the buffer: tensor '0.weight' has shape [16, 5] but the model's 0.weight has shape [16, 4]"));
+    const nan = all();
+    nan[0]!.values[0] = Number.NaN;
+    await expect(model.loadWeights(encodeSafetensors(nan))).rejects.toThrow(new ModelFormatError("the buffer: tensor '0.weight' holds NaN at index 0; weights must be finite"));
+  });
+
+  test("load: a file's tensors against its own architecture, each list alone and both", async () => {
+    const source = classifier();
+    const metadata = headerOf(source.toBuffer()).__metadata__ as Record<string, string>;
+    const saved = all().map((t, i) => ({ ...t, values: source.params.subarray([0, 64, 80, 208, 216, 240][i], [64, 80, 208, 216, 240, 243][i]) }));
+    expectIdentical((await Sequential.fromBuffer(encodeSafetensors(saved, metadata))).params, source.params, 'a file built here');
+    await expect(Sequential.fromBuffer(encodeSafetensors(saved.slice(0, 4), metadata))).rejects.toThrow(
+      new ModelFormatError('the buffer does not hold the tensors its architecture needs: missing 4.weight, 4.bias'));
+    await expect(Sequential.fromBuffer(encodeSafetensors([...saved, one('x', [1]), one('y', [1])], metadata))).rejects.toThrow(
+      new ModelFormatError('the buffer does not hold the tensors its architecture needs: unexpected x, y'));
+  });
+
   test("load: a file's tensors against its own architecture, both lists in the message", async () => {
     const valid = classifier().toBuffer();
     const renamed = withHeader(valid, (h) => { h['9.bias'] = h['4.bias']; delete h['4.bias']; });

@@ -60,13 +60,13 @@ describe('readHeader refuses, saying exactly why', () => {
 
   test('a tensor entry that is not an object, or with an unknown dtype', async () => {
     for (const entry of [null, 3, 'F32']) expect(await refused(file({ t: entry }))).toBe("tensor 't' is not an object");
-    for (const [dtype, shown] of [['I64', '"I64"'], [undefined, 'undefined'], [4, '4'], ['constructor', '"constructor"'], ['f32', '"f32"']] as const) {
+    for (const [dtype, shown] of [['I64', '"I64"'], [undefined, 'undefined'], [4, '4'], ['constructor', '"constructor"'], ['f32', '"f32"'], [['F32'], '["F32"]']] as const) {
       expect(await refused(file({ t: { ...f32([1], 0), dtype } }, 4))).toBe(`tensor 't' has dtype ${shown}; blastrain reads F32, F16, BF16 and F64`);
     }
   });
 
   test('shapes: up to 8 non-negative integer dimensions', async () => {
-    for (const [shape, shown] of [[undefined, 'undefined'], [4, '4'], [[-1], '[-1]'], [[1.5], '[1.5]'], [['2'], '["2"]'], [[1, 1, 1, 1, 1, 1, 1, 1, 1], '[1,1,1,1,1,1,1,1,1]']] as const) {
+    for (const [shape, shown] of [[undefined, 'undefined'], [4, '4'], [[-1], '[-1]'], [[1.5], '[1.5]'], [['2'], '["2"]'], [[2, -1], '[2,-1]'], [[1, 1, 1, 1, 1, 1, 1, 1, 1], '[1,1,1,1,1,1,1,1,1]']] as const) {
       expect(await refused(file({ t: { dtype: 'F32', shape, data_offsets: [0, 4] } }, 4))).toBe(`tensor 't' has shape ${shown}`);
     }
     const eight = await read(file({ t: f32([1, 1, 1, 1, 1, 1, 1, 1], 0) }, 4));
@@ -81,6 +81,7 @@ describe('readHeader refuses, saying exactly why', () => {
     expect(await refused(file({ t: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8))).toBe("tensor 't' holds 8 bytes but its shape [3] of F32 needs 12");
     expect(await refused(file({ t: { dtype: 'F64', shape: [2, 2], data_offsets: [0, 16] } }, 16))).toBe("tensor 't' holds 16 bytes but its shape [2,2] of F64 needs 32");
     expect(await refused(file({ t: { dtype: 'BF16', shape: [3], data_offsets: [0, 4] } }, 4))).toBe("tensor 't' holds 4 bytes but its shape [3] of BF16 needs 6");
+    expect(await refused(file({ a: f32([2], 0), t: { dtype: 'F32', shape: [2], data_offsets: [8, 12] } }, 12))).toBe("tensor 't' holds 4 bytes but its shape [2] of F32 needs 8");
     // Ending exactly at the end of the data section, and an empty tensor, are fine.
     const header = await read(file({ t: f32([2], 0), e: { dtype: 'F16', shape: [0, 3], data_offsets: [8, 8] } }, 8));
     expect([...header.tensors.values()]).toEqual([
@@ -126,17 +127,52 @@ describe('readTensor converts every dtype to float32', () => {
     expect(Array.from(await values('F32', Buffer.from(Float32Array.of(1.5, -0.25).buffer), 2))).toEqual([1.5, -0.25]);
   });
 
+  /** A source that records each read: where, how many bytes, and into which memory. */
+  function spied(bytes: Uint8Array) {
+    const inner = memorySource(bytes);
+    const reads: { position: number; length: number; buffer: ArrayBufferLike }[] = [];
+    return { reads, source: { ...inner, read: (into: Uint8Array, position: number) => {
+      reads.push({ position, length: into.byteLength, buffer: into.buffer });
+      return inner.read(into, position);
+    } } };
+  }
+
+  test('F32 is read straight into the target (no copy); other dtypes through a buffer of their size, at most 1 MiB per read', async () => {
+    const f32bytes = file({ t: { dtype: 'F32', shape: [3], data_offsets: [0, 12] } });
+    const { reads, source } = spied(Buffer.concat([f32bytes, Buffer.from(Float32Array.of(1, 2, 3).buffer)]));
+    const header = await readHeader(source);
+    const target = new Float32Array(5).subarray(1, 4);
+    reads.length = 0;
+    await readTensor(source, header, header.tensors.get('t')!, target);
+    expect(reads).toEqual([{ position: f32bytes.length, length: 12, buffer: target.buffer }]);
+    expect(Array.from(target)).toEqual([1, 2, 3]);
+    const f16bytes = file({ t: { dtype: 'F16', shape: [3], data_offsets: [0, 6] } });
+    const small = spied(Buffer.concat([f16bytes, u16(0x3c00, 0x4000, 0x4200)]));
+    const smallHeader = await readHeader(small.source);
+    small.reads.length = 0;
+    const three = new Float32Array(3);
+    await readTensor(small.source, smallHeader, smallHeader.tensors.get('t')!, three);
+    expect(small.reads.map((r) => [r.position, r.length, r.buffer.byteLength])).toEqual([[f16bytes.length, 6, 6]]);
+    expect(Array.from(three)).toEqual([1, 2, 3]);
+  });
+
   test('a tensor larger than one conversion chunk (1 MiB of F16: 524,288 values) is converted whole', async () => {
     const count = 600_000;
-    // Integers up to 2048 are exact in binary16: value i % 2048, bits 0x6000 + … for 1024–2047.
-    const expected = Float32Array.from({ length: count }, (_, i) => i % 2048);
+    // Integers up to 2048 are exact in binary16; a prime period (2039) keeps the two chunks' values apart.
+    const expected = Float32Array.from({ length: count }, (_, i) => i % 2039);
     const bits = Uint16Array.from(expected, (v) => {
       if (v === 0) return 0;
       const e = Math.floor(Math.log2(v));
       return ((e + 15) << 10) | Math.round((v / 2 ** e - 1) * 1024);
     });
-    const got = await values('F16', Buffer.from(bits.buffer), count);
+    const data = file({ t: { dtype: 'F16', shape: [count], data_offsets: [0, 2 * count] } });
+    const { reads, source } = spied(Buffer.concat([data, Buffer.from(bits.buffer)]));
+    const header = await readHeader(source);
+    reads.length = 0;
+    const got = new Float32Array(count);
+    await readTensor(source, header, header.tensors.get('t')!, got);
     expect(got.findIndex((v, i) => v !== expected[i])).toBe(-1);
+    expect(reads.map((r) => [r.position - data.length, r.length, r.buffer.byteLength])).toEqual([[0, 2 ** 20, 2 ** 20], [2 ** 20, 2 * count - 2 ** 20, 2 ** 20]]);
   });
 });
 

@@ -3,10 +3,12 @@
 // new content and nothing else, temporary files of dead writers removed, live writers' kept.
 // (atomic-save.test.ts kills real writers mid-save.)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FileError, InvalidArgumentError, readTensors, writeTensors } from '../../lib/index';
+import { FileError, InvalidArgumentError, ModelFormatError, readTensors, writeTensors } from '../../lib/index';
+import { fileSource } from '../../lib/io/sources';
 import { writeFileAtomic } from '../../lib/io/atomic-write';
 import { scratchDir } from '../helpers';
 import { encodeSafetensors } from './safetensors-files';
@@ -48,18 +50,45 @@ describe('writeTensors and readTensors', () => {
       [file, { x: { data, shape: 6 } }, 'Expected array of positive integers for tensors.x.shape but received 6 of type number'],
       [file, { x: { data, shape: [2, 0] } }, 'Expected positive integer for tensors.x.shape[1] but received 0 of type number'],
       [file, { x: { data, shape: [4] } }, 'Expected tensors.x.data to hold 4 values for shape [4] but it holds 6'],
+      [file, { x: { data, shape: [2, 2] } }, 'Expected tensors.x.data to hold 4 values for shape [2, 2] but it holds 6'],
+      [3, {}, 'Expected non-empty string for path but received 3 of type number'],
     ];
     for (const [where, tensors, message] of cases) {
       await expect(writeTensors(where as string, tensors as never)).rejects.toThrow(new InvalidArgumentError(message));
     }
+    const detached = new Float32Array(2);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    await expect(writeTensors(file, { x: { data: detached, shape: [2] } })).rejects.toThrow(
+      'Expected a readable Float32Array for tensors.x.data but its ArrayBuffer is detached (it was transferred, e.g. to a worker); pass a fresh array');
     await expect(readTensors('' as string)).rejects.toThrow(new InvalidArgumentError("Expected non-empty string for path but received '' of type string"));
+    await expect(readTensors(3 as never)).rejects.toThrow(new InvalidArgumentError('Expected non-empty string for path but received 3 of type number'));
   });
 
   test('a file that cannot be written or read is a FileError naming it', async () => {
     const target = path.join(dir, 'no-such-dir', 't.safetensors');
     await expect(writeTensors(target, {})).rejects.toThrow(new RegExp(`^Cannot write ${target}: ENOENT`));
-    await expect(writeTensors(target, {})).rejects.toBeInstanceOf(FileError);
+    await expect(writeTensors(target, {})).rejects.toMatchObject({ constructor: FileError, cause: { code: 'ENOENT' } });
     await expect(readTensors(target)).rejects.toThrow(new RegExp(`^Cannot read ${target}: ENOENT`));
+    await expect(readTensors(target)).rejects.toMatchObject({ constructor: FileError, cause: { code: 'ENOENT' } });
+  });
+
+  test('a file shorter than its size when read is named, and every file opened is closed again', async () => {
+    const file = path.join(dir, 'short.bin');
+    writeFileSync(file, 'abc');
+    const handle = await open(file, 'r');
+    try {
+      await expect(fileSource(handle, 10, file).read(new Uint8Array(10), 0)).rejects.toThrow(
+        new ModelFormatError(`${file} ended while being read (it is being written or was truncated)`));
+    } finally {
+      await handle.close();
+    }
+    if (!existsSync('/proc/self/fd')) return;
+    const good = path.join(dir, 'closed.safetensors');
+    await writeTensors(good, { x: { data: new Float32Array(2), shape: [2] } });
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 20; i++) await readTensors(good);
+    await Promise.all(Array.from({ length: 10 }, () => readTensors(path.join(dir, 'missing.safetensors')).catch(() => undefined)));
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 });
 
@@ -89,6 +118,14 @@ describe('writeFileAtomic', () => {
     for (const name of Object.values(names)) writeFileSync(path.join(sub, name), 'x');
     await writeFileAtomic(target, [Buffer.from('new')]);
     expect(readdirSync(sub).sort()).toEqual([names.live, names.mine, names.other, names.unfinished, names.nopid, 'm.safetensors'].sort());
+  });
+
+  test('a failed write removes the temporary file, leaves the target as it was and rethrows', async () => {
+    const target = path.join(dir, 'kept.bin');
+    writeFileSync(target, 'kept');
+    await expect(writeFileAtomic(target, [Buffer.from('new'), { byteLength: 5 } as unknown as Uint8Array])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    expect(readFileSync(target, 'utf8')).toBe('kept');
+    expect(readdirSync(dir).filter((n) => n.startsWith('.kept.bin.'))).toEqual([]);
   });
 
   test('a failed rename (the target is a directory) removes the temporary file and rethrows', async () => {

@@ -1,7 +1,7 @@
 // TensorFlow.js model files built here by hand (no tfjs): what exportTfjs writes, field by
 // field, and every way fromTfjs refuses a directory, with its message. tfjs.test.ts checks the
 // round trip through the real TensorFlow.js.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Dense, Dropout, FileError, ModelFormatError, Sequential } from '../../lib/index';
@@ -74,10 +74,12 @@ describe('fromTfjs', () => {
     const error = await refusal(missing);
     expect(error).toBeInstanceOf(FileError);
     expect((error as Error).message).toMatch(new RegExp(`^Cannot read ${path.join(missing, 'model.json')}: ENOENT`));
+    expect(error).toMatchObject({ cause: { code: 'ENOENT' } });
     const noWeights = modelDir(twoLayer());
     const weightsError = await refusal(noWeights);
     expect(weightsError).toBeInstanceOf(FileError);
     expect((weightsError as Error).message).toMatch(new RegExp(`^Cannot read the weights ${path.join(noWeights, 'w.bin')}: ENOENT`));
+    expect(weightsError).toMatchObject({ cause: { code: 'ENOENT' } });
   });
 
   test('a model.json that is not a Sequential layers model with a weights manifest', async () => {
@@ -118,6 +120,12 @@ describe('fromTfjs', () => {
     // Exactly as many bytes as the weights need is enough.
     expect((await Sequential.fromTfjs(withSpecs(twoLayer().weightsManifest[0]!.weights, twoLayerWeights.subarray(0, 13)))).params).toHaveLength(13);
     expect(await formatError(withSpecs(twoLayer().weightsManifest[0]!.weights.slice(0, 3), twoLayerWeights.subarray(0, 12)))).toBe('the weights of layer b are missing');
+    const noKernel = twoLayer().weightsManifest[0]!.weights.filter((w) => w.name !== 'b/kernel');
+    expect(await formatError(withSpecs(noKernel, twoLayerWeights.subarray(0, 10)))).toBe('the weights of layer b are missing');
+    // Cut inside the first kernel (6 values, 5 there).
+    expect(await formatError(withSpecs(twoLayer().weightsManifest[0]!.weights, twoLayerWeights.subarray(0, 5)))).toBe('the weight files end before weight a/kernel');
+    // A weight of no values takes no bytes, and one the layers do not use is ignored.
+    expect((await Sequential.fromTfjs(withSpecs([...twoLayer().weightsManifest[0]!.weights, spec('unused', [0, 3])]))).params).toHaveLength(13);
   });
 
   test('the input width and each layer\'s weights must fit', async () => {
@@ -127,16 +135,29 @@ describe('fromTfjs', () => {
       "layer 1's weights do not fit 3 inputs and 3 units");
     expect(await formatError(modelDir(twoLayer([dense('a', 3, { batch_input_shape: [null, 2] }), dense('b', 2)]), { 'w.bin': twoLayerWeights }))).toBe(
       "layer 2's weights do not fit 3 inputs and 2 units");
+    const longBias = { ...twoLayer(), weightsManifest: [{ paths: ['w.bin'], weights: [spec('a/kernel', [2, 3]), spec('a/bias', [4]), spec('b/kernel', [3, 1]), spec('b/bias', [1])] }] };
+    expect(await formatError(modelDir(longBias, { 'w.bin': Float32Array.from({ length: 14 }, (_, i) => i) }))).toBe("layer 1's weights do not fit 2 inputs and 3 units");
+    // Only the first layer's input shape counts.
+    const later = await Sequential.fromTfjs(modelDir(twoLayer([dense('a', 3, { batch_input_shape: [null, 2] }), dense('b', 1, { batch_input_shape: [null, 99] })]), { 'w.bin': twoLayerWeights }));
+    expect(later.inputSize).toBe(2);
+    // A Dense layer without an activation field is linear.
+    const bare = { class_name: 'Dense', config: { name: 'b', units: 1 } };
+    expect((await Sequential.fromTfjs(modelDir(twoLayer([dense('a', 3, { batch_input_shape: [null, 2] }), bare]), { 'w.bin': twoLayerWeights }))).layers[1]!.activation).toBe('linear');
+  });
+
+  test('a LeakyReLU folds only into a linear Dense just before it', async () => {
+    const json = twoLayer([dense('a', 3, { batch_input_shape: [null, 2], activation: 'relu' }), { class_name: 'LeakyReLU', config: { name: 'l', alpha: 0.2 } }, dense('b', 1)]);
+    expect(await formatError(modelDir(json, { 'w.bin': twoLayerWeights }))).toMatch(/^.*has layers blastrain cannot represent: l \(LeakyReLU\) /);
   });
 
   test('unsupported layers are all named, with what is wrong with a Dense one', async () => {
     const json = twoLayer([dense('a', 3, { batch_input_shape: [null, 2], activation: 'elu' }), { class_name: 'Flatten', config: {} }, { class_name: 'LeakyReLU' },
-      dense('b', 1, { use_bias: false }), { class_name: 'Dropout', config: { name: 'odd', rate: '0.5' } }]);
+      dense('b', 1, { use_bias: false }), { class_name: 'Dropout', config: { name: 'odd', rate: '0.5' } }, { class_name: 'GaussianDropout', config: { name: 'g', rate: 0.1 } }]);
     const at = modelDir(json, { 'w.bin': twoLayerWeights });
     const error = await refusal(at);
     expect(error).toBeInstanceOf(ModelFormatError);
     expect((error as Error).message).toBe(`${path.join(at, 'model.json')} has layers blastrain cannot represent: a (Dense, activation elu), Flatten (Flatten), LeakyReLU (LeakyReLU), ` +
-      'b (Dense, activation linear, no bias), odd (Dropout) (it imports Dense layers with activations linear, relu, sigmoid, tanh, softmax, LeakyReLU after a linear Dense, and Dropout)');
+      'b (Dense, activation linear, no bias), odd (Dropout), g (GaussianDropout) (it imports Dense layers with activations linear, relu, sigmoid, tanh, softmax, LeakyReLU after a linear Dense, and Dropout)');
   });
 });
 
@@ -172,6 +193,12 @@ describe('exportTfjs', () => {
     expect(Array.from(back.params)).toEqual(Array.from(model.params));
   });
 
+  test('makes the directory, with its parents', async () => {
+    const at = path.join(dir, 'nested', 'deeper', 'model');
+    await new Sequential({ inputSize: 2, layers: [new Dense(1)] }).exportTfjs(at);
+    expect(readdirSync(at).sort()).toEqual(['model.json', 'weights.bin']);
+  });
+
   test('a directory that cannot be made is a FileError naming it', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'x');
@@ -179,5 +206,6 @@ describe('exportTfjs', () => {
     const error = await model.exportTfjs(path.join(file, 'sub')).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(FileError);
     expect((error as Error).message).toMatch(new RegExp(`^Cannot write the TensorFlow.js model to ${path.join(file, 'sub')}: `));
+    expect(error).toMatchObject({ cause: { code: 'ENOTDIR' } });
   });
 });
