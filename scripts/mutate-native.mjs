@@ -64,7 +64,8 @@ const EQUIVALENT = [
     ['activation.cpp', 'for (long i = 0; i < n; i++) d[i] *= y[i] * (1.0f - y[i]);'],
     ['activation.cpp', 'for (long i = 0; i < n; i++) d[i] *= 1.0f - y[i] * y[i];'],
     ['activation.cpp', 'for (int b = 0; b < B; b++) {'],
-    ['loss.cpp', 'for (int k = 0; k < K; k++)'],
+    ['loss.cpp', 'for (int k = 0; k < K; k++) dz[k] = (dz[k] * inv_sum * (float)y_sum - y[k]) / (float)B;'],
+    ['loss.cpp', 'for (int k = 0; k < K; k++) dz[k] = (dz[k] * inv_sum - (k == label ? 1.0f : 0.0f)) / (float)B;'],
   ].map(([file, line]) => ({ file, line, to: '<=', why: ONE_PAST })),
 ];
 
