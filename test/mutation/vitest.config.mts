@@ -16,7 +16,7 @@ export default defineConfig({
       'test/hostile/buffer-getter.test.ts', 'test/hostile/busy.test.ts', 'test/hostile/labels.test.ts', 'test/hostile/raw-addon.test.ts',
       'test/hostile/resizable.test.ts', 'test/hostile/soak.test.ts', 'test/hostile/worker-teardown.test.ts',
       'test/io/atomic-save.test.ts', 'test/io/load-memory.test.ts', 'test/io/pytorch.test.ts', 'test/io/scale-out.test.ts',
-      'test/non-blocking.test.ts', 'test/native-load.test.ts', 'test/data/heap-limit.test.ts', 'test/build-files.test.ts', 'test/find-openblas.test.ts',
+      'test/non-blocking.test.ts', 'test/data/heap-limit.test.ts', 'test/build-files.test.ts', 'test/find-openblas.test.ts',
       // The CLI in a terminal (tmux) and the README walkthrough run the built executable only.
       'test/cli/terminal.test.ts', 'test/cli/walkthrough.test.ts',
     ],
