@@ -1,7 +1,8 @@
 // The training API around the kernels: step-by-step vs fused steps, optimizer state
 // save/resume, seeded reproducibility, verbose output, full-batch training.
 import { describe, expect, test, vi } from 'vitest';
-import { Dense, InvalidArgumentError, SGD, Sequential, ShapeError, setNumThreads, getNumThreads } from '../lib/index';
+import { Dense, InvalidArgumentError, SGD, Sequential, ShapeError, blasInfo, setNumThreads, getNumThreads } from '../lib/index';
+import { nativeBinaryPath } from '../lib/native';
 import { Random } from '../lib/random';
 import { expectClose, randomFloats, spiral } from './helpers';
 
@@ -182,8 +183,17 @@ describe.each(['native', 'js'] as const)('training API (%s backend)', (backend) 
   });
 });
 
-test('setNumThreads validates and getNumThreads reports', () => {
+test('setNumThreads validates and getNumThreads reports; blasInfo describes the BLAS and the binary', () => {
   expect(() => setNumThreads(0)).toThrow('Expected integer between 1 and 1024 for threads but received 0 of type number');
+  expect(() => setNumThreads(1025)).toThrow('Expected integer between 1 and 1024 for threads but received 1025 of type number');
+  expect(() => setNumThreads(1.5)).toThrow('Expected integer between 1 and 1024 for threads but received 1.5 of type number');
+  const info = blasInfo();
+  expect(info).toEqual({
+    config: expect.stringMatching(/^OpenBLAS \d+\.\d+\.\d+/), corename: expect.any(String), threads: getNumThreads(),
+    processors: expect.any(Number), parallel: expect.any(Number), arch: process.arch, binary: nativeBinaryPath(),
+  });
+  expect(info.processors).toBeGreaterThanOrEqual(1);
+  expect([0, 1, 2]).toContain(info.parallel);
   setNumThreads(1);
   expect(getNumThreads()).toBe(1);
   setNumThreads(2);
