@@ -5,13 +5,13 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Backend } from '../lib/backend';
-import { InvalidArgumentError, NonFiniteLossError, SGD } from '../lib/index';
+import { Dense, InvalidArgumentError, NonFiniteLossError, SGD, Sequential } from '../lib/index';
 import { BATCH_LOSS, JOB_BAD_LABEL, JOB_DONE, JOB_NON_FINITE_LOSS, JOB_STOPPED, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, type TrainRun } from '../lib/job';
 import { LOSS_MSE, Layout } from '../lib/layout';
 import { COUNTER_ABS_ERROR } from '../lib/metrics/counters';
 import { Random } from '../lib/random';
 import { ArrayFeed } from '../lib/train/feed';
-import { runFit, type FitRun } from '../lib/train/fit';
+import { runFit, trainOutcome, type FitRun } from '../lib/train/fit';
 import { OneCycleLR } from '../lib/train/schedules';
 import type { Callbacks } from '../lib/train/callbacks';
 
@@ -211,4 +211,29 @@ describe('how a run ends early', () => {
     await runFit(fitRun(scriptedBackend(2).backend, { signal: done.signal }));
     expect(getEventListeners(done.signal, 'abort')).toHaveLength(0);
   });
+});
+
+test("trainStep's outcome (no epoch) names neither an epoch nor a batch", () => {
+  const stats = new Float64Array(STATS_HEADER + WIDTH);
+  stats[STATS_STATUS] = JOB_NON_FINITE_LOSS;
+  stats[STATS_HEADER + BATCH_LOSS] = Number.NaN;
+  const { completed, error } = trainOutcome(stats, layout);
+  expect(completed).toBe(0);
+  expect(error).toMatchObject({ epoch: undefined, batch: undefined });
+  expect((error as Error).message).toMatch(/^Loss became NaN in trainStep; /);
+});
+
+test('a plain async iterable (its iterator without return()) is read afresh every epoch', async () => {
+  const model = new Sequential({ inputSize: 2, layers: [new Dense(1)] });
+  model.compile({ loss: 'mse', optimizer: new SGD({ lr: 0.01 }) });
+  let opened = 0;
+  const source = {
+    [Symbol.asyncIterator]() {
+      opened++;
+      let i = 0;
+      return { next: async () => (i++ < 3 ? { done: false, value: { x: Float32Array.of(1, 2), y: Float32Array.of(3) } } : { done: true, value: undefined }) };
+    },
+  };
+  const history = await model.fit(source, { epochs: 2 });
+  expect([history.epoch, opened, model.optimizer!.stepCount]).toEqual([[0, 1], 2, 6]);
 });

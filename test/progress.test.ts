@@ -116,3 +116,20 @@ test('no ETA before the first batch or after the last; the head of the bar is = 
   expect(written[0]).toBe('\rEpoch 1/1 [                        ] 0/3\x1b[K');
   expect(written[1]).toBe('\rEpoch 1/1 [========================] 3/3 - 300 samples/s\x1b[K');
 });
+
+test('a redraw rewinds over the rows the last bar wrapped onto; without a known width (or 0) it rewinds one row', () => {
+  const redraws = (columns: number | undefined) => {
+    const { written, out } = stream(true, 200);
+    const progress = new Progress(1, 4, out, clock().now);
+    progress.epochBegin();
+    progress.batchesDone(0, 1, 0, { loss: 1 });
+    // The window changes between two redraws: narrowed, the first bar now spans several rows.
+    (out as { columns?: number }).columns = columns;
+    progress.batchesDone(0, 2, 0, { loss: 1 });
+    return written[1]!.slice(0, written[1]!.indexOf('Epoch'));
+  };
+  expect(redraws(undefined)).toBe('\r');
+  expect(redraws(0)).toBe('\r');
+  // The first bar was 64 characters: 4 rows of 20.
+  expect(redraws(20)).toBe('\r\x1b[3A\x1b[J');
+});

@@ -99,9 +99,30 @@ test('every schedule option is checked, named as PyTorch names it', () => {
     [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR(), new LinearLR()], milestones: [4, 4] }), 'Expected increasing milestones'],
     [() => new StepLR(undefined as never), 'Expected positive integer for stepSize but received undefined of type undefined'],
     [() => new ExponentialLR({ gamma: 0.9, colour: 1 } as never), "Unknown option 'colour' in ExponentialLR options (known options: gamma, interval)"],
+    [() => new StepLR({ stepSize: 2, colour: 1 } as never), "Unknown option 'colour' in StepLR options (known options: stepSize, gamma, interval)"],
+    [() => new MultiStepLR({ milestones: [2], colour: 1 } as never), "Unknown option 'colour' in MultiStepLR options (known options: milestones, gamma, interval)"],
+    [() => new MultiStepLR({ milestones: [2], gamma: -1 }), 'Expected finite number >= 0 for gamma but received -1 of type number'],
+    [() => new CosineAnnealingLR({ tMax: 5, colour: 1 } as never), "Unknown option 'colour' in CosineAnnealingLR options (known options: tMax, etaMin, interval)"],
+    [() => new CosineAnnealingLR({ tMax: 0 }), 'Expected positive integer for tMax but received 0 of type number'],
+    [() => new LinearLR({ colour: 1 } as never), "Unknown option 'colour' in LinearLR options (known options: startFactor, endFactor, totalIters, interval)"],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, colour: 1 } as never),
+      "Unknown option 'colour' in OneCycleLR options (known options: maxLr, totalSteps, pctStart, annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase, interval)"],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 0 }), 'Expected positive integer for totalSteps but received 0 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, baseMomentum: -1 }), 'Expected finite number >= 0 for baseMomentum but received -1 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, maxMomentum: -1 }), 'Expected finite number >= 0 for maxMomentum but received -1 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, divFactor: -1 }), 'Expected finite number >= 0 for divFactor but received -1 of type number'],
+    [() => new OneCycleLR({ maxLr: 0.1, totalSteps: 10, finalDivFactor: -1 }), 'Expected finite number >= 0 for finalDivFactor but received -1 of type number'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR()], milestones: [2], colour: 1 } as never),
+      "Unknown option 'colour' in SequentialLR options (known options: schedules, milestones, interval)"],
+    [() => new SequentialLR({ milestones: [] } as never), 'Expected an array of at least two schedules (e.g. new LinearLR(…)) for schedules'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR()], milestones: [0] }), 'Expected positive integer for milestones[0] but received 0 of type number'],
+    [() => new SequentialLR({ schedules: [new LinearLR(), new LinearLR(), new LinearLR()], milestones: [4, 3] }), 'Expected increasing milestones'],
+    [() => new StepLR({ stepSize: 2, interval: 'step' as never }), "Expected one of 'epoch', 'batch' for interval but received 'step' of type string"],
   ];
   for (const [build, message] of cases) expect(build).toThrow(new InvalidArgumentError(message));
   expect(new SequentialLR({ schedules: [new LinearLR(), new LinearLR(), new LinearLR()], milestones: [2, 5] }).milestones).toEqual([2, 5]);
+  expect(new MultiStepLR({ milestones: [7, 2, 4] }).milestones).toEqual([2, 4, 7]);
+  expect(new MultiStepLR({ milestones: [20, 3, 100] }).milestones).toEqual([3, 20, 100]);
 });
 
 type ScheduledVector = Trajectory & { lrSchedule: ScheduleSpec; lrs: number[] };

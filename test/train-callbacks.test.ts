@@ -284,3 +284,74 @@ describe('epoch loggers', () => {
     expect(new CSVLogger('x.csv')).toMatchObject({ separator: ',', append: false });
   });
 });
+
+describe('what the mutation run found untested', () => {
+  test('each callback names itself in its option and monitor errors, and takes mode', () => {
+    const known = (name: string, list: string) => new RegExp(`^Unknown option 'colour' in ${name} options \\(known options: ${list}\\)`);
+    expect(() => new ModelCheckpoint({ path: 'm', colour: 1 } as never)).toThrow(known('ModelCheckpoint', 'path, monitor, saveBestOnly, mode, optimizer'));
+    expect(() => new ReduceLROnPlateau({ colour: 1 } as never)).toThrow(known('ReduceLROnPlateau', 'monitor, factor, patience, mode, minDelta, cooldown, minLr'));
+    expect(() => new CSVLogger('log.csv', { colour: 1 } as never)).toThrow(known('CSVLogger', 'separator, append'));
+    for (const [name, build] of [['ModelCheckpoint', () => new ModelCheckpoint({ path: 'm', monitor: 3 as never })], ['EarlyStopping', () => new EarlyStopping({ monitor: 3 as never })],
+      ['ReduceLROnPlateau', () => new ReduceLROnPlateau({ monitor: 3 as never })]] as const) {
+      expect(build).toThrow(new InvalidArgumentError(`Expected the name of an epoch log (e.g. 'valLoss') for ${name} monitor but received 3`));
+    }
+    expect(new ModelCheckpoint({ path: 'm', monitor: 'accuracy', mode: 'min' }).monitor.mode).toBe('min');
+    expect(new ReduceLROnPlateau({ mode: 'max', minDelta: 0.5 }).monitor).toMatchObject({ mode: 'max', minDelta: 0.5 });
+    expect(() => new ModelCheckpoint({ path: 3 as never })).toThrow(new InvalidArgumentError('Expected non-empty string for path but received 3 of type number'));
+    expect(() => new CSVLogger('log.csv', { separator: 9 as never })).toThrow(new InvalidArgumentError('Expected one character for separator but received 9 of type number'));
+    expect(new CSVLogger('log.csv', { append: true }).append).toBe(true);
+    expect(new JsonLinesLogger('log.jsonl', { append: true }).append).toBe(true);
+    expect(new ReduceLROnPlateau({ cooldown: 0 }).cooldown).toBe(0);
+  });
+
+  test('ReduceLROnPlateau does not count plateau epochs during cooldown, and leaves a rate already below minLr', () => {
+    const model = new StandIn();
+    const callback = new ReduceLROnPlateau({ factor: 0.5, patience: 1, cooldown: 2 });
+    callback.setModel(model);
+    callback.onTrainBegin();
+    const rates: number[] = [];
+    for (let epoch = 0; epoch < 7; epoch++) {
+      callback.onEpochEnd(epoch, logs({ valLoss: 1 }));
+      rates.push(model.optimizer!.lr);
+    }
+    // Keras's order: a cooldown epoch counts down first, so with cooldown 2 the rate drops every
+    // second epoch (1, 3, 5) instead of every epoch.
+    expect(rates).toEqual([1, 0.5, 0.5, 0.25, 0.25, 0.125, 0.125]);
+    const low = new StandIn();
+    low.optimizer = { lr: 0.001 };
+    const floor = new ReduceLROnPlateau({ patience: 1, minLr: 0.01 });
+    floor.setModel(low);
+    floor.onTrainBegin();
+    for (let epoch = 0; epoch < 4; epoch++) floor.onEpochEnd(epoch, logs({ valLoss: 1 }));
+    expect(low.optimizer.lr).toBe(0.001);
+  });
+
+  test('EarlyStopping never stops at epoch 0, and restores nothing when no epoch was watched', () => {
+    const nan = stopping({ patience: 0 }, [Number.NaN, Number.NaN]);
+    expect(nan.stopped).toBe(1);
+    const late = stopping({ restoreBestWeights: true, startFromEpoch: 5 }, [3, 2]);
+    expect(late.params).toEqual([1, 1]);
+  });
+
+  test('a logger that cannot write names the file and keeps the cause', async () => {
+    const logger = new JsonLinesLogger(path.join(scratchDir('loggers'), 'no-dir', 'log.jsonl'));
+    logger.onTrainBegin();
+    const error = await logger.onEpochEnd(0, logs({})).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_BLASTRAIN_FILE', cause: { code: 'ENOENT' } });
+    expect((error as Error).message).toMatch(/^Cannot write the training log .*no-dir\/log\.jsonl: ENOENT/);
+  });
+
+  test('a CSV row leaves a log the header did not have empty', async () => {
+    const file = path.join(scratchDir('loggers'), 'gaps.csv');
+    const logger = new CSVLogger(file);
+    logger.onTrainBegin();
+    await logger.onEpochEnd(0, logs({ a: 1 }));
+    await logger.onEpochEnd(1, { a: 2 } as unknown as EpochLogs);
+    expect(readFileSync(file, 'utf8')).toBe('epoch,a,loss\n0,1,0\n1,2,\n');
+  });
+
+  test('toCallbackList: undefined and null entries are refused by name', () => {
+    expect(() => toCallbackList([undefined])).toThrow(new InvalidArgumentError('Expected object for callbacks[0] but received undefined of type undefined'));
+    expect(() => toCallbackList(null)).toThrow(new InvalidArgumentError('Expected object for callbacks but received null'));
+  });
+});

@@ -93,7 +93,8 @@ export function toCallbackList(value: unknown): Callbacks[] {
     const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
     // A class instance (EarlyStopping, …) has fields of its own; an object literal may only
     // hold the callback methods, so a misspelt one is reported.
-    const literal = typeof c === 'object' && c !== null && [Object.prototype, null].includes(Object.getPrototypeOf(c));
+    const prototype: unknown = c === null || c === undefined ? undefined : Object.getPrototypeOf(c);
+    const literal = prototype === Object.prototype || prototype === null;
     const o = literal ? readOptions(name, c, CALLBACK_NAMES) : Object.fromEntries(CALLBACK_NAMES.map((k) => [k, (plainObject(name, c) as Record<string, unknown>)[k]]));
     const bound: Record<string, (...args: never[]) => unknown> = {};
     for (const key of CALLBACK_NAMES) {

@@ -110,10 +110,12 @@ export class StreamFeed implements BatchFeed {
     this.pending = pending;
   }
 
+  /** Runs once per started epoch (startEpoch set the iterator). */
   async close(): Promise<void> {
-    const iterator = this.iterator;
+    const iterator = this.iterator!;
     this.iterator = undefined;
     this.pending = undefined;
-    await iterator?.return?.();
+    // Stryker disable next-line OptionalChaining: fit's batches come from an async generator (streamBatches), whose iterators all have return()
+    await iterator.return?.();
   }
 }

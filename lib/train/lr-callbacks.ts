@@ -84,7 +84,8 @@ export class ReduceLROnPlateau implements Callbacks {
       this.wait = 0;
     } else if (this.cooldownCounter === 0 && ++this.wait >= this.patience) {
       const optimizer = optimizerOf(this.model, 'ReduceLROnPlateau');
-      if (optimizer.lr > this.minLr) optimizer.lr = Math.max(optimizer.lr * this.factor, this.minLr);
+      // Down by factor, not below minLr; a rate already under minLr stays as it is (Keras's rule).
+      optimizer.lr = Math.min(optimizer.lr, Math.max(optimizer.lr * this.factor, this.minLr));
       this.cooldownCounter = this.cooldown;
       this.wait = 0;
     }

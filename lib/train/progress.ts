@@ -64,14 +64,14 @@ export class Progress {
   /** To the start of the bar on screen: \r, and up over the rows a narrowed window wrapped it onto, cleared. */
   private rewind(): string {
     const columns = this.out.columns;
-    const rows = typeof columns === 'number' && columns > 0 ? Math.ceil(this.drawn / columns) : 1;
+    const rows = (columns ?? 0) > 0 ? Math.ceil(this.drawn / columns!) : 1;
     return rows > 1 ? `\r\x1b[${rows - 1}A\x1b[J` : '\r';
   }
 
   /** The line cut to one character less than the terminal's width (the last column would wrap on some terminals). */
   private fit(line: string): string {
     const columns = this.out.columns;
-    return typeof columns === 'number' && columns > 1 && line.length >= columns ? `${line.slice(0, columns - 2)}…` : line;
+    return (columns ?? 0) > 1 && line.length >= columns! ? `${line.slice(0, columns! - 2)}…` : line;
   }
 }
 
@@ -87,10 +87,12 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+const SIX_DECIMALS = new Set(['loss', 'mae', 'mse', 'rmse']);
+
 function metrics(logs: EpochLogs): string[] {
   // Losses and errors to 6 decimals, ratios (accuracy, precision, …) to 4; lr is not shown.
-  const decimals = (key: string) => (/loss|^(val)?(mae|mse|rmse)$/i.test(key) ? 6 : 4);
+  const decimals = (key: string) => (SIX_DECIMALS.has(key.startsWith('val') ? key.slice(3).toLowerCase() : key) ? 6 : 4);
   return Object.entries(logs)
-    .filter(([key, value]) => key !== 'lr' && value !== undefined)
+    .filter(([key]) => key !== 'lr')
     .map(([key, value]) => `${key} ${(value as number).toFixed(decimals(key))}`);
 }

@@ -174,6 +174,7 @@ export class OneCycleLR extends LRSchedule {
   private at(step: number, which: 'lr' | 'momentum'): number {
     let start = 0;
     for (const [i, phase] of this.phases.entries()) {
+      // Stryker disable next-line EqualityOperator: at a phase's end the next phase starts from the same value
       if (step <= phase.end || i === this.phases.length - 1) {
         const pct = (step - start) / (phase.end - start);
         return this.anneal(phase[which][0], phase[which][1], pct);
@@ -209,7 +210,7 @@ export class SequentialLR extends LRSchedule {
     }
     this.schedules = schedules as LRSchedule[];
     this.milestones = milestones.map((m, i) => positiveInteger(`milestones[${i}]`, m));
-    if (this.milestones.some((m, i) => i > 0 && m <= this.milestones[i - 1]!)) throw new InvalidArgumentError('Expected increasing milestones');
+    if (this.milestones.slice(1).some((m, i) => m <= this.milestones[i]!)) throw new InvalidArgumentError('Expected increasing milestones');
   }
   private part(step: number): [LRSchedule, number] {
     const i = this.milestones.filter((m) => m <= step).length;
