@@ -137,23 +137,23 @@ function halfToFloat(h: number): number {
 const bf16Bits = new Uint32Array(1);
 const bf16Value = new Float32Array(bf16Bits.buffer);
 
+/** Each dtype's value i of a little-endian byte view, as a float. */
+const READERS: Record<FloatDtype, (view: DataView, i: number) => number> = {
+  F16: (view, i) => halfToFloat(view.getUint16(2 * i, true)),
+  BF16: (view, i) => {
+    bf16Bits[0] = view.getUint16(2 * i, true) << 16; // bfloat16 is the top half of a float32
+    return bf16Value[0] as number;
+  },
+  F64: (view, i) => view.getFloat64(8 * i, true),
+  // Stryker disable next-line all: F32 is converted on big-endian machines only (every supported target is little-endian)
+  F32: (view, i) => view.getFloat32(4 * i, true),
+};
+
 /** Converts `count` little-endian values of `dtype` from bytes into target (float32). */
 function convert(target: Float32Array, bytes: Uint8Array, dtype: FloatDtype, count: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < count; i++) {
-    if (dtype === 'F16') target[i] = halfToFloat(view.getUint16(2 * i, true));
-    else if (dtype === 'BF16') {
-      bf16Bits[0] = view.getUint16(2 * i, true) << 16; // bfloat16 is the top half of a float32
-      target[i] = bf16Value[0] as number;
-    }
-    // Stryker disable next-line ConditionalExpression: only F64 and (on big-endian machines) F32 reach this test
-    else if (dtype === 'F64') target[i] = view.getFloat64(8 * i, true);
-    else {
-      // Stryker disable all: F32 is converted on big-endian machines only (every supported target is little-endian)
-      target[i] = view.getFloat32(4 * i, true);
-      // Stryker restore all
-    }
-  }
+  const read = READERS[dtype];
+  for (let i = 0; i < count; i++) target[i] = read(view, i);
 }
 
 /**

@@ -234,6 +234,8 @@ describe('loadWeights and load, exactly', () => {
   test('loadWeights: shapes must match dimension by dimension, even when the element counts agree; a bad first value is found too', async () => {
     const model = classifier();
     const tensors = all();
+    tensors[2] = one('2.weight', [8]);
+    await expect(model.loadWeights(encodeSafetensors(tensors))).rejects.toThrow(new ModelFormatError("the buffer: tensor '2.weight' has shape [8] but the model's 2.weight has shape [8, 16]"));
     tensors[2] = one('2.weight', [128]);
     await expect(model.loadWeights(encodeSafetensors(tensors))).rejects.toThrow(new ModelFormatError("the buffer: tensor '2.weight' has shape [128] but the model's 2.weight has shape [8, 16]"));
     await expect(model.loadWeights(encodeSafetensors([one('0.weight', [16, 5])]), { strict: false })).rejects.toThrow(
