@@ -66,7 +66,7 @@ describe('state buffers', () => {
       expect(optimizer.state).toHaveLength(9 * names.length);
       names.forEach((name, i) => {
         const block = optimizer.stateBuffer(name);
-        expect([block.buffer, block.byteOffset, block.length]).toEqual([optimizer.state.buffer, 4 * 9 * i, 9]);
+        expect([block.buffer === optimizer.state.buffer, block.byteOffset, block.length]).toEqual([true, 4 * 9 * i, 9]);
       });
       expect(() => optimizer.stateBuffer('nope')).toThrow(new InvalidArgumentError(`Expected one of ${names.join(', ')} for state buffer name but received 'nope' of type string`));
     }
