@@ -153,6 +153,7 @@ const NATIVE_ERRORS: Record<string, new (message: string) => BlastrainError> = {
 export function fromNative(error: unknown): unknown {
   if (error instanceof BlastrainError || !(error instanceof Error)) return error;
   const code = (error as Error & { code?: unknown }).code;
-  const Class = typeof code === 'string' ? NATIVE_ERRORS[code] : undefined;
+  // Own keys only: an error from user code may carry any code, 'constructor' or 'toString' included.
+  const Class = typeof code === 'string' && Object.hasOwn(NATIVE_ERRORS, code) ? NATIVE_ERRORS[code] : undefined;
   return Class === undefined ? error : new Class(error.message);
 }

@@ -138,7 +138,7 @@ export class Layout {
   }
 
   /** The same network with another loss and metric counters (compile sets them). */
-  withLoss(loss: number, counters: readonly CounterSpec[] = []): Layout {
+  withLoss(loss: number, counters: readonly CounterSpec[]): Layout {
     return new Layout(this.inputSize, this.shapes, loss, this.seed, counters);
   }
 

@@ -76,6 +76,7 @@ let addonPath: string | undefined;
 
 /** Loads the addon once: a local build (build/Release) first, then the bundled prebuild. */
 export function loadNative(): NativeAddon {
+  // Stryker disable next-line ConditionalExpression: loading again returns the same module (require caches it)
   if (addon === undefined) [addon, addonPath] = loadNativeFrom(packageRoot);
   return addon;
 }

@@ -37,6 +37,7 @@ export function bufferOfView(view: ArrayBufferView): ArrayBufferLike {
 
 /** Node 20 has no ArrayBuffer.prototype.detached; a detached buffer's views have length 0 and it refuses new ones. */
 function isDetached(view: ArrayBufferView, buffer: ArrayBufferLike): boolean {
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: a shortcut (a view with elements is never detached); the getter takes no arguments
   if (Reflect.apply(lengthOf, view, []) !== 0) return false;
   try {
     new Uint8Array(buffer);
@@ -49,6 +50,7 @@ function isDetached(view: ArrayBufferView, buffer: ArrayBufferLike): boolean {
 /** Whether a buffer can shrink (a resizable ArrayBuffer; a SharedArrayBuffer can only grow). */
 export function isResizable(buffer: ArrayBufferLike): boolean {
   try {
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: every supported Node (20 on) has the getter, which takes no arguments
     return resizableOf !== undefined && Reflect.apply(resizableOf, buffer, []) === true;
   } catch {
     return false; // the getter refuses a SharedArrayBuffer

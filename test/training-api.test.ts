@@ -193,6 +193,7 @@ test('setNumThreads validates and getNumThreads reports; blasInfo describes the 
     processors: expect.any(Number), parallel: expect.any(Number), arch: process.arch, binary: nativeBinaryPath(),
   });
   expect(info.processors).toBeGreaterThanOrEqual(1);
+  expect(info.binary).toMatch(/[\\/]blastrain\.node$/);
   expect([0, 1, 2]).toContain(info.parallel);
   setNumThreads(1);
   expect(getNumThreads()).toBe(1);
