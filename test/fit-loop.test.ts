@@ -12,8 +12,8 @@ import { COUNTER_ABS_ERROR } from '../lib/metrics/counters';
 import { Random } from '../lib/random';
 import { ArrayFeed } from '../lib/train/feed';
 import { runFit, trainOutcome, type FitRun } from '../lib/train/fit';
-import { OneCycleLR } from '../lib/train/schedules';
-import type { Callbacks } from '../lib/train/callbacks';
+import { OneCycleLR, type LRSchedule } from '../lib/train/schedules';
+import type { BatchLogs, Callbacks } from '../lib/train/callbacks';
 
 // One linear output, mse, one metric counter pair (mae's): four doubles per batch.
 const layout = new Layout(2, [{ units: 1, activation: 'linear', leakyReluAlpha: 0 }], LOSS_MSE, 0, [{ kind: COUNTER_ABS_ERROR, param: 0 }]);
@@ -99,7 +99,7 @@ describe('chunks', () => {
 
   test('a per-batch schedule sends each chunk its rates and momenta, and leaves the optimizer at the next batch\'s', async () => {
     const { backend, jobs } = scriptedBackend(2);
-    const schedule = new OneCycleLR({ maxLr: 1, totalSteps: 20 });
+    const schedule: LRSchedule = new OneCycleLR({ maxLr: 1, totalSteps: 20 });
     const sgd = new SGD({ lr: 0.1, momentum: 0.9 });
     await runFit(fitRun(backend, { epochs: 1, schedule, optimizer: sgd }));
     expect(jobs[1]!.schedule).toEqual([1, 2, 3, 4, 5].flatMap((s) => [schedule.lrAt(s, 0.1), schedule.momentumAt(s)]));
@@ -112,7 +112,7 @@ describe('logs and callbacks', () => {
   test('epoch logs: the loss averaged over rows (a short last batch weighs less), the counters summed; onBatchEnd per batch, indexed within its epoch', async () => {
     const { backend } = scriptedBackend(2);
     const seen: string[] = [];
-    const batches: [number, Record<string, number>][] = [];
+    const batches: [number, BatchLogs][] = [];
     const listener: Callbacks = {
       setModel: () => seen.push('setModel'),
       onTrainBegin: () => void seen.push('trainBegin'),
@@ -231,7 +231,10 @@ test('a plain async iterable (its iterator without return()) is read afresh ever
     [Symbol.asyncIterator]() {
       opened++;
       let i = 0;
-      return { next: async () => (i++ < 3 ? { done: false, value: { x: Float32Array.of(1, 2), y: Float32Array.of(3) } } : { done: true, value: undefined }) };
+      return {
+        next: async (): Promise<IteratorResult<{ x: Float32Array; y: Float32Array }>> =>
+          (i++ < 3 ? { done: false, value: { x: Float32Array.of(1, 2), y: Float32Array.of(3) } } : { done: true, value: undefined }),
+      };
     },
   };
   const history = await model.fit(source, { epochs: 2 });

@@ -124,7 +124,7 @@ test('a redraw rewinds over the rows the last bar wrapped onto; without a known 
     progress.epochBegin();
     progress.batchesDone(0, 1, 0, { loss: 1 });
     // The window changes between two redraws: narrowed, the first bar now spans several rows.
-    (out as { columns?: number }).columns = columns;
+    (out as { columns?: number | undefined }).columns = columns;
     progress.batchesDone(0, 2, 0, { loss: 1 });
     return written[1]!.slice(0, written[1]!.indexOf('Epoch'));
   };

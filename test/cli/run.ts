@@ -39,7 +39,7 @@ export function cli(args: readonly string[], cwd: string): Promise<Outcome> {
 }
 
 /** A test of the built executable alone (signals, pipes): skipped by the mutation suite, where it could not see a mutant. */
-export const testExecutable = test.skipIf(inMutationSuite);
+export const testExecutable: ReturnType<typeof test.skipIf> = test.skipIf(inMutationSuite);
 
 /** A stream that keeps what is written to it, as a pipe would (not a terminal). */
 export class Captured extends Writable {
