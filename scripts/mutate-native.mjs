@@ -51,6 +51,7 @@ const EQUIVALENT = [
   { file: 'activation.cpp', line: 'for (long i = 0; i < n; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;', to: '>=', why: TIE },
   { file: 'activation.cpp', line: 'for (long i = 0; i < n; i++) y[i] = y[i] > 0.0f ? y[i] : alpha * y[i];', to: '>=', why: TIE },
   { file: 'loss.cpp', line: 'sum += (zk > 0.0f ? zk : 0.0f) - zk * y[k] + std::log1p(std::exp(-std::fabs(zk)));', to: '>=', why: TIE },
+  { file: 'network.cpp', line: 'opt.grad_scale = 1.0f;', to: '0.0f', why: 'each call builds its own Optimizer record and drops it after the run, so resetting its clip factor at the end is never read' },
   { file: 'network.cpp', line: 'int B = (int)(run.n_samples - start < run.batch_size ? run.n_samples - start : run.batch_size);', to: '<=', why: TIE },
   { file: 'network.cpp', line: 'int B = (int)(n - start < capacity ? n - start : capacity);', to: '<=', why: TIE },
   { file: 'network.cpp', line: 'for (long start = 0; start < n; start += capacity) {', to: '<=', why: 'adds a last chunk of 0 rows, which computes and writes nothing' },
