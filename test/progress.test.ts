@@ -133,3 +133,29 @@ test('a redraw rewinds over the rows the last bar wrapped onto; without a known 
   // The first bar was 64 characters: 4 rows of 20.
   expect(redraws(20)).toBe('\r\x1b[3A\x1b[J');
 });
+
+test('each redraw asks the terminal for its width first (Node updates columns only a loop turn after SIGWINCH)', () => {
+  // A stream like tty.WriteStream: `columns` is what Node last saw; `_refreshSize` reads the kernel's.
+  const { written, out } = stream(true, 200);
+  let kernelColumns = 200;
+  const refreshed = out as ProgressStream & { _refreshSize: () => void };
+  refreshed._refreshSize = () => void (out.columns = kernelColumns);
+  const progress = new Progress(1, 4, out, clock().now);
+  progress.epochBegin();
+  progress.batchesDone(0, 1, 0, { loss: 1 });
+  kernelColumns = 20; // narrowed; Node's SIGWINCH handler has not run yet
+  progress.batchesDone(0, 2, 0, { loss: 1 });
+  expect(written[1]!.startsWith('\r\x1b[3A\x1b[J')).toBe(true); // the 64-character bar: 4 rows of 20
+  expect(written[1]!.replace(/^\r\x1b\[3A\x1b\[J/, '').replace(/\x1b\[K$/, '')).toHaveLength(19);
+  kernelColumns = 10;
+  progress.epochEnd(0, 0, { loss: 1 });
+  expect(written[2]!.startsWith('\r\x1b[1A\x1b[J')).toBe(true); // the 19-character bar on 2 rows of 10
+  // A stream that cannot be asked (stdout closed) keeps the width Node last saw.
+  refreshed._refreshSize = () => {
+    throw new Error('EBADF');
+  };
+  out.columns = 30;
+  progress.epochBegin();
+  progress.batchesDone(0, 1, 0, { loss: 1 });
+  expect(written[3]!.replace(/^\r/, '').replace(/\x1b\[K$/, '')).toHaveLength(29);
+});
