@@ -26,7 +26,6 @@ export interface OptimizerRef {
 }
 
 export interface Backend {
-  readonly name: 'native' | 'js';
   /** How long one trainAsync call should run: long enough that crossing back to JS is cheap. */
   readonly chunkMilliseconds: number;
   /** True while a trainAsync run is in flight (it reads params, grads, hyper-parameters and state). */

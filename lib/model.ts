@@ -11,7 +11,6 @@ import {
 } from './errors';
 import { runFit, trainOutcome } from './train/fit';
 import { ArrayFeed, StreamFeed, type BatchFeed, type StreamBatch } from './train/feed';
-import { Dataset } from './data/dataset';
 import { Scaler, type ScalerRecord } from './data/scalers';
 import { checkColumns, type Columns } from './data/table';
 import { isDataSource, streamBatches, toDataset, type DataSource } from './data/source';
@@ -37,7 +36,7 @@ import { createOptimizer } from './optim/registry';
 import { kindIn, ownView } from './typed-arrays';
 import { LRSchedule } from './train/schedules';
 import { metricFromConfig, resolveMetrics, type Metric, type MetricConfig, type MetricName, type MetricSet } from './metrics/metrics';
-import { boolean, finiteNumber, invalid, oneOf, positiveInteger, readArray, readOptions } from './validate';
+import { boolean, finiteNumber, invalid, nonEmptyString, oneOf, positiveInteger, readArray, readOptions, safeInteger } from './validate';
 
 export interface SequentialOptions {
   /** Features per sample. */
@@ -142,7 +141,7 @@ const LOSS_CODES: Record<LossName, number> = {
  * chunks predict 5–15% faster than 256 on small and medium), and the bound keeps the workspace,
  * which only grows, modest for wide models.
  */
-function inferenceChunk(layout: Layout): number {
+export function inferenceChunk(layout: Layout): number {
   return Math.max(256, Math.min(1024, Math.floor((16 * 2 ** 20) / (4 * layout.plan.workspaceRow))));
 }
 
@@ -188,8 +187,7 @@ export class Sequential {
     if (new Set(layers).size !== layers.length || layers.some((l) => (l as Layer).isBound)) {
       throw new InvalidArgumentError('Each layer can belong to one model, once; create a new layer for every place it is used');
     }
-    const seed = o.seed ?? 42;
-    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
+    const seed = safeInteger('seed', o.seed ?? 42);
     this.backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
 
     this.layers = layers as Layer[];
@@ -202,7 +200,9 @@ export class Sequential {
     this.layout = new Layout(this.inputSize, shapes, LOSS_MSE, seed);
     if (this.layout.paramCount >= 2 ** 31) throw invalid('layers', 'fewer than 2^31 parameters in total', this.layout.paramCount);
     this.outputSize = this.layout.outputs;
+    // Stryker disable next-line StringLiteral: reached only when the machine cannot give the ≤ 8 GiB the paramCount check allows
     this.params = allocateFloats('the parameters', this.layout.paramCount);
+    // Stryker disable next-line StringLiteral: reached only when the machine cannot give the ≤ 8 GiB the paramCount check allows
     this.grads = allocateFloats('the gradients', this.layout.paramCount);
     // The native backend pins both (untransferable, fixed size) for as long as the model lives.
     this.ops = (this.backend === 'native' ? createNativeBackend : createJsBackend)(this.layout, this.params, this.grads);
@@ -243,10 +243,12 @@ export class Sequential {
     }
     const metrics = resolveMetrics(o.metrics, LOSS_CODES[loss], this.outputSize);
     const layout = this.layout.withLoss(LOSS_CODES[loss], metrics.counters);
+    // The optimizer first: one that belongs to another model is refused before anything here
+    // changes. The backend's new plan then takes the optimizer over.
+    o.optimizer.attach(this.params, this.grads, this.ops, (method) => this.requireIdle(`optimizer.${method}`));
     this.ops.setLayout(layout);
     this.layout = layout;
     this.stepStats = statsFor(1, layout.batchStats);
-    o.optimizer.attach(this.params, this.grads, this.ops, (method) => this.requireIdle(`optimizer.${method}`));
     this.compiled = { loss, optimizer: o.optimizer, metrics };
   }
 
@@ -309,6 +311,7 @@ export class Sequential {
       const inputs = this.inputs(x);
       const samples = inputs.length / this.inputSize;
       const out = allocateFloats('the predictions', samples * this.outputSize);
+      // Stryker disable next-line MethodExpression: only how much workspace is reserved changes, never a result
       this.reserve(Math.min(samples, Math.max(this.capacity, inferenceChunk(this.layout))));
       this.ops.predict(inputs, out);
       return out;
@@ -342,6 +345,7 @@ export class Sequential {
     return this.exclusive('evaluate', () => {
       this.requireCompiled('evaluate');
       const { inputs, targets, samples } = this.data(x, y);
+      // Stryker disable next-line MethodExpression: only how much workspace is reserved changes, never a result
       this.reserve(Math.min(samples, Math.max(this.capacity, inferenceChunk(this.layout))));
       return this.evaluation(this.ops.evaluate(inputs, targets));
     });
@@ -478,7 +482,7 @@ export class Sequential {
       const verbose = o.verbose ?? 0;
       if (verbose !== 0 && verbose !== 1) throw invalid('verbose', '0 or 1', verbose);
       const verboseStream = o.verboseStream ?? process.stdout;
-      if (typeof (verboseStream as Partial<NodeJS.WritableStream>)?.write !== 'function') throw invalid('verboseStream', 'writable stream', verboseStream);
+      if (typeof (verboseStream as Partial<NodeJS.WritableStream>).write !== 'function') throw invalid('verboseStream', 'writable stream', verboseStream);
       const callbacks = toCallbackList(o.callbacks);
       const signal = o.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'AbortSignal', signal);
@@ -493,7 +497,7 @@ export class Sequential {
         const batches = streamBatches(toDataset(x as DataSource), batchSizeOption, o.shuffle, this.seed);
         feed = new StreamFeed(() => batches[Symbol.asyncIterator](), (element, index) => this.streamBatch(element, index));
         const held = o.validationData;
-        if (held instanceof Dataset || isDataSource(held)) {
+        if (isDataSource(held)) {
           const heldBatches = streamBatches(toDataset(held as DataSource), validationBatchSize ?? batchSizeOption, undefined, this.seed);
           validate = () => this.evaluateStream(heldBatches, validationBatchSize ?? inferenceChunk(this.layout));
         } else if (held !== undefined) {
@@ -556,6 +560,7 @@ export class Sequential {
       const batch = this.streamBatch(element, index++);
       const totals = await this.ops.evaluateAsync(batch.x, batch.y, Math.min(batchSize, this.capacity));
       sums[BATCH_LOSS]! += (totals[BATCH_LOSS] as number) * batch.samples;
+      // Stryker disable next-line EqualityOperator: a typed array ignores the write one past its end
       for (let i = BATCH_COUNTERS; i < sums.length; i++) sums[i]! += totals[i] as number;
       rows += batch.samples;
     }
@@ -572,7 +577,7 @@ export class Sequential {
    * fit's chunks, from a callback (fit waits for it).
    */
   async save(path: string, options: SaveOptions = {}): Promise<void> {
-    if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+    nonEmptyString('path', path);
     const o = readOptions('save options', options, ['optimizer']);
     const chunks = this.encode('save', boolean('optimizer', o.optimizer ?? false));
     await this.holdWhileReading('save', async () => {
@@ -592,7 +597,7 @@ export class Sequential {
 
   /** A model saved by save(), with its loss, optimizer (and its state, when saved) restored. */
   static async load(path: string, options: LoadOptions = {}): Promise<Sequential> {
-    if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+    nonEmptyString('path', path);
     const backend = loadBackend(options);
     return withFile(path, (source) => Sequential.read(source, backend));
   }
@@ -672,18 +677,17 @@ export class Sequential {
    * loads with the same predictions. Dense kernels are transposed to Keras's (in, out).
    */
   async exportTfjs(dir: string): Promise<void> {
-    if (typeof dir !== 'string' || dir.length === 0) throw invalid('dir', 'non-empty string', dir);
+    nonEmptyString('dir', dir);
     this.requireReadable('exportTfjs');
     await writeTfjs(dir, toTfjs(this.architecture(), this.params));
   }
 
   /** A model from a TensorFlow.js layers model directory (Dense layers only), not compiled. */
   static async fromTfjs(dir: string, options: LoadOptions & { seed?: number } = {}): Promise<Sequential> {
-    if (typeof dir !== 'string' || dir.length === 0) throw invalid('dir', 'non-empty string', dir);
+    nonEmptyString('dir', dir);
     const o = readOptions('fromTfjs options', options, ['backend', 'seed']);
     const backend = oneOf('backend', o.backend ?? 'native', ['native', 'js'] as const);
-    const seed = o.seed ?? 42;
-    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw invalid('seed', 'integer', seed);
+    const seed = safeInteger('seed', o.seed ?? 42);
     const { architecture, params } = await readTfjs(dir);
     const model = Sequential.build(dir, { architecture: { ...architecture, seed } }, backend);
     model.params.set(params);
@@ -695,7 +699,7 @@ export class Sequential {
    * of shape (batch, features)) for onnxruntime and every other ONNX runtime.
    */
   async exportOnnx(path: string): Promise<void> {
-    if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+    nonEmptyString('path', path);
     this.requireReadable('exportOnnx');
     const bytes = toOnnx(this.architecture(), this.params, { architecture: JSON.stringify(this.architecture()), ...(this.loss && { loss: this.loss }) });
     try {
@@ -940,6 +944,7 @@ export class Sequential {
   /** Grows the workspace to hold batches of `rows`; it never shrinks, so steady training allocates nothing. */
   private reserve(rows: number): void {
     this.lastForward = undefined; // whatever runs next overwrites the activations backward() needs
+    // Stryker disable next-line EqualityOperator: reallocating a workspace of the same size changes no result
     if (rows <= this.capacity) return;
     const workspace = allocateFloats(`the workspace for batches of ${rows} rows`, this.layout.workspaceSize(rows));
     this.ops.setWorkspace(workspace);

@@ -42,6 +42,17 @@ export function finiteNumber(name: string, value: unknown, min = -Infinity, max 
   return value;
 }
 
+/** A safe integer, at least `min` ('integer', or 'non-negative integer' for min 0). */
+export function safeInteger(name: string, value: unknown, min = Number.MIN_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(value) || (value as number) < min) throw invalid(name, min === 0 ? 'non-negative integer' : 'integer', value);
+  return value as number;
+}
+
+export function nonEmptyString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(name, 'non-empty string', value);
+  return value;
+}
+
 export function boolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalid(name, 'boolean', value);
   return value;

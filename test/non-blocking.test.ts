@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import {
-  AbortError, Dense, ModelBusyError, SGD, Sequential, getNumThreads, setNumThreads, type Callbacks,
+  AbortError, Dense, SGD, Sequential, getNumThreads, setNumThreads, type Callbacks,
 } from '../lib/index';
 import { Random } from '../lib/random';
 import { expectIdentical, randomFloats, spiral } from './helpers';
@@ -136,43 +136,6 @@ describe('callbacks', () => {
     await expect(model.fit(x, y, { callbacks: { onEpochEnds: () => undefined } as never })).rejects.toThrow(/did you mean 'onEpochEnd'/);
     await expect(model.fit(x, y, { callbacks: { onEpochEnd: 3 } as never })).rejects.toThrow(/Expected function for callbacks.onEpochEnd/);
     await expect(model.fit(x, y, { signal: {} as never })).rejects.toThrow(/Expected AbortSignal for signal/);
-  });
-});
-
-describe('a training model is busy', () => {
-  test('calls that use its buffers throw ModelBusyError; it works again afterwards', async () => {
-    const { model, x, labels } = busyWork(4, 1024);
-    const xb = x.subarray(0, 256);
-    const yb = labels.subarray(0, 1);
-    const running = model.fit(x, labels, { epochs: 2 });
-    expect(model.isTraining).toBe(true);
-    const calls: [string, () => unknown][] = [
-      ['fit', () => model.fit(x, labels)],
-      ['trainStep', () => model.trainStep(xb, yb)],
-      ['forward', () => model.forward(xb)],
-      ['backward', () => model.backward(yb)],
-      ['computeLoss', () => model.computeLoss(yb)],
-      ['predict', () => model.predict(xb)],
-      ['evaluate', () => model.evaluate(xb, yb)],
-      ['zeroGrad', () => model.zeroGrad()],
-      ['compile', () => model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD() })],
-      ['optimizer.step', () => model.optimizer!.step()],
-      ['optimizer.zeroGrad', () => model.optimizer!.zeroGrad()],
-      ['optimizer.loadStateDict', () => model.optimizer!.loadStateDict(model.optimizer!.stateDict())],
-    ];
-    for (const [name, call] of calls) {
-      let error: unknown;
-      try {
-        await call();
-      } catch (e) {
-        error = e;
-      }
-      expect(error, name).toBeInstanceOf(ModelBusyError);
-      expect((error as Error).message).toContain(`Cannot call ${name}() while the model is training`);
-    }
-    await running;
-    expect(model.isTraining).toBe(false);
-    expect(model.predict(xb)).toHaveLength(10);
   });
 });
 

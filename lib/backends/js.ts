@@ -103,7 +103,6 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
   };
 
   return {
-    name: 'js',
     // Plain TypeScript runs on the main thread: the chunk length is the event-loop delay it causes.
     chunkMilliseconds: 10,
     get running() {

@@ -31,7 +31,6 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
     }
   };
   return {
-    name: 'native',
     // Off the main thread, a chunk's length only trades crossing cost against callback latency.
     chunkMilliseconds: 50,
     get running() {

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { parse, CsvError } from 'csv-parse';
 import { DataFormatError, FileError } from '../errors';
-import { boolean, invalid, readOptions } from '../validate';
+import { boolean, invalid, nonEmptyString, readOptions } from '../validate';
 import { Dataset, type Example } from './dataset';
 import { tableDecoder, type TableOptions } from './table';
 
@@ -15,7 +15,7 @@ export interface CsvOptions extends TableOptions {
 }
 
 export function fromCsv(path: string, options: CsvOptions): Dataset<Example> {
-  if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+  nonEmptyString('path', path);
   const { delimiter, header, ...table } = readOptions('fromCsv options', options, [
     'delimiter', 'header', 'target', 'features', 'labels', 'oneHot', 'categories', 'onError',
   ]);

@@ -3,12 +3,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DataFormatError, FileError } from '../errors';
-import { invalid, readOptions } from '../validate';
+import { nonEmptyString, readOptions } from '../validate';
 import { Dataset, type Example } from './dataset';
 import { tableDecoder, type TableOptions } from './table';
 
 export function fromJsonLines(path: string, options: TableOptions): Dataset<Example> {
-  if (typeof path !== 'string' || path.length === 0) throw invalid('path', 'non-empty string', path);
+  nonEmptyString('path', path);
   const table = readOptions('fromJsonLines options', options, ['target', 'features', 'labels', 'oneHot', 'categories', 'onError']);
   const decoder = tableDecoder(path, table as unknown as TableOptions);
   return Dataset.ofExamples(async function* objects() {

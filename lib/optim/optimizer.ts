@@ -5,7 +5,7 @@
 // validation, stateDict and the backends' calls come from here.
 import type { Backend } from '../backend';
 import { InvalidArgumentError, ModelBusyError, NotCompiledError, ShapeError } from '../errors';
-import { boolean, finiteNumber, invalid, plainObject, readOptions } from '../validate';
+import { boolean, finiteNumber, invalid, plainObject, readOptions, safeInteger } from '../validate';
 import { HYPER_CLIP_NORM, HYPER_CLIP_VALUE, HYPER_LR, momentumSlot } from './kinds';
 
 export interface OptimizerStateDict {
@@ -162,9 +162,7 @@ export abstract class Optimizer {
     const { params } = this.attached('loadStateDict', true);
     const d = plainObject('stateDict', dict);
     if (d.type !== this.type) throw invalid('stateDict.type', `'${this.type}'`, d.type);
-    if (typeof d.step !== 'number' || !Number.isSafeInteger(d.step) || d.step < 0) {
-      throw invalid('stateDict.step', 'non-negative integer', d.step);
-    }
+    const step = safeInteger('stateDict.step', d.step, 0);
     const buffers = plainObject('stateDict.state', d.state);
     for (const name of this.stateNames) {
       const buffer = buffers[name];
@@ -177,7 +175,7 @@ export abstract class Optimizer {
     }
     this.setOptions(plainObject('stateDict.options', d.options));
     for (const name of this.stateNames) this.stateBuffer(name).set(buffers[name] as Float32Array);
-    this.steps = d.step;
+    this.steps = step;
   }
 
   /** Binds the optimizer to a model's buffers; called by model.compile. @internal */

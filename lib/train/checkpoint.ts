@@ -1,7 +1,7 @@
 // Keras's ModelCheckpoint: saves the model (model.save, atomic) after every epoch, or only when
 // the monitored quantity improved. `{epoch}` in the path becomes the 1-based epoch number, as
 // Keras's `{epoch:02d}` does.
-import { invalid, boolean, readOptions } from '../validate';
+import { boolean, nonEmptyString, readOptions } from '../validate';
 import type { CallbackModel, Callbacks, EpochLogs } from './callbacks';
 import { Monitor, type MonitorMode } from './monitor';
 
@@ -29,8 +29,7 @@ export class ModelCheckpoint implements Callbacks {
 
   constructor(options: ModelCheckpointOptions) {
     const o = readOptions('ModelCheckpoint options', options, ['path', 'monitor', 'saveBestOnly', 'mode', 'optimizer']);
-    if (typeof o.path !== 'string' || o.path.length === 0) throw invalid('path', 'non-empty string', o.path);
-    this.path = o.path;
+    this.path = nonEmptyString('path', o.path);
     this.monitor = new Monitor('ModelCheckpoint', o.monitor ?? 'valLoss', o.mode, 0);
     this.saveBestOnly = boolean('saveBestOnly', o.saveBestOnly ?? false);
     this.optimizer = boolean('optimizer', o.optimizer ?? false);

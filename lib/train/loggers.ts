@@ -3,7 +3,7 @@
 // it). Each epoch's line is appended as it ends, so a crash keeps every finished epoch.
 import { appendFile, writeFile } from 'node:fs/promises';
 import { FileError } from '../errors';
-import { boolean, invalid, readOptions } from '../validate';
+import { boolean, invalid, nonEmptyString, readOptions } from '../validate';
 import type { Callbacks, EpochLogs } from './callbacks';
 
 async function append(path: string, text: string, create: boolean): Promise<void> {
@@ -14,11 +14,6 @@ async function append(path: string, text: string, create: boolean): Promise<void
   }
 }
 
-function pathOf(owner: string, path: unknown): string {
-  if (typeof path !== 'string' || path.length === 0) throw invalid(`${owner} path`, 'non-empty string', path);
-  return path;
-}
-
 export class CSVLogger implements Callbacks {
   readonly path: string;
   readonly separator: string;
@@ -26,7 +21,7 @@ export class CSVLogger implements Callbacks {
   private columns: string[] | undefined;
 
   constructor(path: string, options: { separator?: string; append?: boolean } = {}) {
-    this.path = pathOf('CSVLogger', path);
+    this.path = nonEmptyString('CSVLogger path', path);
     const o = readOptions('CSVLogger options', options, ['separator', 'append']);
     if (o.separator !== undefined && (typeof o.separator !== 'string' || o.separator.length !== 1)) throw invalid('separator', 'one character', o.separator);
     this.separator = (o.separator as string | undefined) ?? ',';
@@ -55,7 +50,7 @@ export class JsonLinesLogger implements Callbacks {
   private started = false;
 
   constructor(path: string, options: { append?: boolean } = {}) {
-    this.path = pathOf('JsonLinesLogger', path);
+    this.path = nonEmptyString('JsonLinesLogger path', path);
     this.append = boolean('append', readOptions('JsonLinesLogger options', options, ['append']).append ?? false);
   }
 
