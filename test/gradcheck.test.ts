@@ -10,7 +10,7 @@ import {
   type ActivationName, type LossName,
 } from '../lib/layout';
 import { Random } from '../lib/random';
-import { expectClose } from './helpers';
+import { expectClose, numericGradient } from './helpers';
 
 const B = 5;
 
@@ -73,17 +73,7 @@ function checkInFloat64(c: Case): void {
   const x = Float64Array.from({ length: B * c.inputSize }, () => random.uniform(1.5));
   const { grads, lossAt } = reference(c, params, x, makeTargets(c, random));
 
-  const h = 1e-6;
-  const numeric = new Float64Array(params.length);
-  for (let i = 0; i < params.length; i++) {
-    const saved = params[i]!;
-    params[i] = saved + h;
-    const plus = lossAt();
-    params[i] = saved - h;
-    const minus = lossAt();
-    params[i] = saved;
-    numeric[i] = (plus - minus) / (2 * h);
-  }
+  const numeric = numericGradient(lossAt, params);
   expect(grads.some((g) => g !== 0)).toBe(true);
   // Central differences in float64 with h = 1e-6: truncation h²·|f'''|/6 ≈ 1e-12 and round-off
   // ~1e-16/h ≈ 1e-10, so 1e-5 relative leaves orders of margin while a wrong factor or a

@@ -62,6 +62,20 @@ export function expectIdentical(actual: Float32Array, expected: Float32Array, wh
   expect.fail(`${what}: lengths ${actual.length}/${expected.length}, first difference at ${index}: ${actual[index]} vs ${expected[index]}`);
 }
 
+/** ∂f/∂v[i] for every i by central differences with h = 1e-6 (in float64: truncation ~1e-12, round-off ~1e-10). */
+export function numericGradient(f: () => number, v: Float64Array): Float64Array {
+  const h = 1e-6;
+  return v.map((_, i) => {
+    const keep = v[i]!;
+    v[i] = keep + h;
+    const up = f();
+    v[i] = keep - h;
+    const down = f();
+    v[i] = keep;
+    return (up - down) / (2 * h);
+  });
+}
+
 /** An ArrayBuffer that can be resized up to maxBytes (ES2024; Node 20 has it, the TS lib here does not). */
 export function resizableBuffer(bytes: number, maxBytes: number): ArrayBuffer & { resize(n: number): void } {
   const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };

@@ -10,24 +10,10 @@ import {
 } from '../lib/backends/js/kernels';
 import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from '../lib/layout';
 import { Random } from '../lib/random';
-import { expectClose } from './helpers';
+import { expectClose, numericGradient } from './helpers';
 
 const random = new Random(11);
 const values = (n: number, scale = 1) => Float64Array.from({ length: n }, () => random.uniform(scale));
-
-/** ∂f/∂v[i] for every i by central differences (float64: truncation and round-off ~1e-10). */
-function numericGradient(f: () => number, v: Float64Array): Float64Array {
-  const h = 1e-6;
-  return v.map((_, i) => {
-    const keep = v[i]!;
-    v[i] = keep + h;
-    const up = f();
-    v[i] = keep - h;
-    const down = f();
-    v[i] = keep;
-    return (up - down) / (2 * h);
-  });
-}
 
 const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
