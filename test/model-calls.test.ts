@@ -6,13 +6,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  Adam, AdamW, Dataset, Dense, Dropout, FileError, InvalidArgumentError, ModelBusyError, NotCompiledError, OneCycleLR, RMSprop, SGD,
+  Adam, AdamW, Dataset, Dense, Dropout, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OneCycleLR, RMSprop, SGD,
   Sequential, UnsupportedBufferError,
 } from '../lib/index';
 import { createNativeBackend } from '../lib/backends/native';
 import { inferenceChunk } from '../lib/model';
 import { ADAM_BETA1, RMSPROP_MOMENTUM, SGD_MOMENTUM } from '../lib/optim/kinds';
 import { expectIdentical, resizableBuffer, scratchDir, thrown } from './helpers';
+import { withHeader } from './io/safetensors-files';
 
 const x = Float32Array.from({ length: 8 * 4000 }, (_, i) => Math.sin(i * 0.37));
 const y = Uint8Array.from({ length: 4000 }, (_, i) => i % 4);
@@ -418,4 +419,29 @@ test('computeLoss between forward and backward leaves backward what it needs', (
   b.forward(xs);
   b.backward(ys);
   expectIdentical(a.grads, b.grads);
+});
+
+describe('files that record less, or more than blastrain can build', () => {
+  const edited = (edit: (meta: Record<string, string>) => void, optimizer = false) =>
+    withHeader(classifier().toBuffer({ optimizer }), (h) => edit(h.__metadata__ as Record<string, string>));
+
+  test('a loss without an optimizer loads uncompiled; without metrics, the loss\'s default metrics', async () => {
+    const lossOnly = await Sequential.fromBuffer(edited((meta) => delete meta.optimizer));
+    expect(lossOnly.loss).toBeUndefined();
+    expect(lossOnly.optimizer).toBeUndefined();
+    const noMetrics = await Sequential.fromBuffer(edited((meta) => delete meta.metrics));
+    expect(noMetrics.loss).toBe('categoricalCrossentropy');
+    expect(noMetrics.metricNames).toEqual(['accuracy']);
+  });
+
+  test('optimizer options out of range: ModelFormatError saying why, with or without the optimizer state', async () => {
+    const badLr = (meta: Record<string, string>) => {
+      meta.optimizer = JSON.stringify({ ...JSON.parse(meta.optimizer!), options: { lr: -1 } });
+    };
+    for (const [optimizer, what] of [[false, 'a model'], [true, 'an optimizer']] as const) {
+      const error = await outcome(() => Sequential.fromBuffer(edited(badLr, optimizer)));
+      expect(error).toBeInstanceOf(ModelFormatError);
+      expect((error as Error).message).toBe(`the buffer describes ${what} blastrain cannot build: Expected finite number >= 0 for lr but received -1 of type number`);
+    }
+  });
 });
