@@ -47,10 +47,10 @@ export interface Backend {
   /**
    * Fused training: for each batch, zero grads, forward, loss, backward, update. Writes the
    * stats header and each batch's stats (lib/job.ts); a batch whose loss or gradient is not
-   * finite, or that reads a class label out of range, ends the run unapplied. With
-   * `checkFinite`, x and float y are first scanned whole (JOB_NON_FINITE_INPUT).
+   * finite, or that reads a class label out of range, ends the run unapplied. x and float y
+   * are first scanned whole (JOB_NON_FINITE_INPUT): this is trainStep's one call per batch.
    */
-  train(run: TrainRun, stats: Float64Array, checkFinite: boolean): void;
+  train(run: TrainRun, stats: Float64Array): void;
   /** train without blocking the event loop; setting control[0] non-zero stops it before its next batch. */
   trainAsync(run: TrainRun, stats: Float64Array, control: Int32Array): Promise<void>;
   /** Activated outputs for every row of x, in chunks of the workspace's capacity. */

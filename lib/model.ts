@@ -435,7 +435,7 @@ export class Sequential {
       this.reserve(samples);
       const stats = this.stepStats;
       const run = { x: inputs, y: targets, rows: null, batchSize: samples, firstBatch: 0, batchCount: 1, step: optimizer.stepCount, schedule: null, gradNorm: false };
-      this.ops.train(run, stats, true);
+      this.ops.train(run, stats);
       if (stats[STATS_STATUS] === JOB_NON_FINITE_INPUT) {
         const index = stats[STATS_VALUE] as number;
         throw stats[STATS_SAMPLE] === 0

@@ -12,7 +12,7 @@ import {
 import { createNativeBackend } from '../lib/backends/native';
 import { inferenceChunk } from '../lib/model';
 import { ADAM_BETA1, RMSPROP_MOMENTUM, SGD_MOMENTUM } from '../lib/optim/kinds';
-import { expectIdentical, resizableBuffer, scratchDir, thrown } from './helpers';
+import { expectClose, expectIdentical, resizableBuffer, scratchDir, thrown } from './helpers';
 import { withHeader } from './io/safetensors-files';
 
 const x = Float32Array.from({ length: 8 * 4000 }, (_, i) => Math.sin(i * 0.37));
@@ -443,5 +443,35 @@ describe('files that record less, or more than blastrain can build', () => {
       expect(error).toBeInstanceOf(ModelFormatError);
       expect((error as Error).message).toBe(`the buffer describes ${what} blastrain cannot build: Expected finite number >= 0 for lr but received -1 of type number`);
     }
+  });
+});
+
+describe.each(['native', 'js'] as const)('the %s backend', (backend) => {
+  test.each([true, false])('labels rewritten out of range by a callback end fit when training reads them (shuffle %s), naming the sample', async (shuffle) => {
+    const m = classifier(backend);
+    const labels = Int32Array.from(y.subarray(0, 400));
+    const error = await outcome(() =>
+      m.fit(x.subarray(0, 8 * 400), labels, { epochs: 2, batchSize: 16, shuffle, callbacks: { onEpochEnd: () => void (labels[123] = 7) } }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toBe(
+      'Expected class labels in [0, 3] for y but received 7 at sample 123 when training read it (the labels changed after fit checked them); that batch was not applied',
+    );
+    expect(m.grads.every((g) => g === 0)).toBe(true);
+  });
+
+  test('trainStep finds NaN at the very first element of x and of y', () => {
+    const m = new Sequential({ inputSize: 2, backend, layers: [new Dense(2)] });
+    m.compile({ loss: 'mse', optimizer: new SGD() });
+    const message = (xs: number[], ys: number[]) => (thrown(() => m.trainStep(Float32Array.from(xs), Float32Array.from(ys))) as Error).message;
+    expect(message([NaN, 0], [0, 0])).toMatch(/ in x but received NaN at index 0 /);
+    expect(message([0, 0], [NaN, 0])).toMatch(/ in y but received NaN at index 0 /);
+  });
+
+  test('predictAsync is inference: no dropout, the same outputs as predict', async () => {
+    const m = new Sequential({ inputSize: 8, backend, layers: [new Dense(16, { activation: 'relu' }), new Dropout(0.5), new Dense(4)] });
+    const rows = x.subarray(0, 8 * 50);
+    // GEMMs of 7 rows and of 50 may round differently; dropout would zero half the units.
+    expectClose(await m.predictAsync(rows, { batchSize: 7 }), m.predict(rows), 1e-5, 1e-6);
   });
 });

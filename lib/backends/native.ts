@@ -63,8 +63,8 @@ export function createNativeBackend(initial: Layout, params: Float32Array, grads
     optimizerStep(step: number): void {
       typed(() => model.optimizerStep(step));
     },
-    train(r: TrainRun, stats: Float64Array, checkFinite: boolean): void {
-      typed(() => model.train(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, checkFinite));
+    train(r: TrainRun, stats: Float64Array): void {
+      typed(() => model.train(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, true));
     },
     async trainAsync(r: TrainRun, stats: Float64Array, control: Int32Array): Promise<void> {
       await whileRunning(typed(() => model.trainAsync(r.x, r.y, r.rows, r.batchSize, r.firstBatch, r.batchCount, r.step, stats, r.schedule, r.gradNorm, control)));
