@@ -395,6 +395,7 @@ export class Sequential {
   computeLoss(y: TargetData): number {
     return this.exclusive('computeLoss', () => {
       const { batch, targets } = this.afterForward('computeLoss', y);
+      // Stryker disable next-line BooleanLiteral: the gradient it would also write is rewritten by the next backward() before anything reads it
       return this.ops.loss(targets, batch.count, batch, false);
     });
   }
@@ -434,6 +435,7 @@ export class Sequential {
       const targets = toTargets('y', y, samples, this.outputSize, this.layout.loss);
       this.reserve(samples);
       const stats = this.stepStats;
+      // Stryker disable next-line BooleanLiteral: trainStep returns the loss only; a norm computed for nothing changes no result
       const run = { x: inputs, y: targets, rows: null, batchSize: samples, firstBatch: 0, batchCount: 1, step: optimizer.stepCount, schedule: null, gradNorm: false };
       this.ops.train(run, stats);
       if (stats[STATS_STATUS] === JOB_NON_FINITE_INPUT) {
@@ -560,7 +562,7 @@ export class Sequential {
       const batch = this.streamBatch(element, index++);
       const totals = await this.ops.evaluateAsync(batch.x, batch.y, Math.min(batchSize, this.capacity));
       sums[BATCH_LOSS]! += (totals[BATCH_LOSS] as number) * batch.samples;
-      // Stryker disable next-line EqualityOperator: a typed array ignores the write one past its end
+      // Stryker disable next-line EqualityOperator,AssignmentOperator: a typed array ignores the write one past its end; every metric is a ratio of counters, which negating them all keeps
       for (let i = BATCH_COUNTERS; i < sums.length; i++) sums[i]! += totals[i] as number;
       rows += batch.samples;
     }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  Adam, AdamW, Dataset, Dense, Dropout, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OneCycleLR, RMSprop, SGD,
+  Adam, AdamW, Dataset, Dense, Dropout, FileError, InvalidArgumentError, ModelBusyError, ModelFormatError, NotCompiledError, OutOfMemoryError, OneCycleLR, RMSprop, SGD,
   Sequential, UnsupportedBufferError,
 } from '../lib/index';
 import { createNativeBackend } from '../lib/backends/native';
@@ -238,6 +238,12 @@ describe('refusals name what they refuse', () => {
     await refused(() => m.fit(fixedX, fixedY, { validationData: [resizable, fixedY] }), 'validationData x');
     await refused(() => m.fit(fixedX, fixedY, { validationData: [fixedX, labels] }), 'validationData y');
     expect(thrown(() => m.predict('rows' as never))).toBeInstanceOf(InvalidArgumentError);
+    expect((thrown(() => m.trainStep('rows' as never, fixedY)) as Error).message).toMatch(/ for x but received 'rows' of type string$/);
+    expect((thrown(() => m.predict(Float32Array.of(0, 0, 0, Infinity, 0, 0, 0, 0))) as Error).message).toMatch(/ in x but received Infinity at index 3 /);
+    await expect(m.fit(fixedX, fixedY, { validationData: 5 as never })).rejects.toThrow('Expected [x, y] pair for validationData but received 5 of type number');
+    await expect(new Sequential({ inputSize: 1, layers: [new Dense(1)] }).save('m.safetensors', { optimizer: true })).rejects.toThrow(
+      new NotCompiledError('Cannot save with { optimizer: true } before compile({ loss, optimizer })'),
+    );
     expect((thrown(() => m.predict('rows' as never)) as Error).message).toMatch(/ for x but received 'rows' of type string$/);
     expect((thrown(() => m.evaluate(fixedX, 'labels' as never)) as Error).message).toMatch(/ for y but received 'labels' of type string$/);
     expect((thrown(() => m.evaluate(fixedX, Float32Array.of(...new Array(8).fill(0), NaN, ...new Array(7).fill(0)))) as Error).message).toMatch(/ in y but received NaN/);
@@ -271,6 +277,8 @@ describe('refusals name what they refuse', () => {
     const m = classifier();
     const other = new Sequential({ inputSize: 8, layers: [new Dense(4, { activation: 'softmax' })] });
     await expect(m.loadWeights(other.toBuffer())).rejects.toThrow(/\(strict\): missing 2\.weight, 2\.bias\. Pass \{ strict: false \}/);
+    const deeper = new Sequential({ inputSize: 8, layers: [new Dense(32), new Dense(4), new Dense(4, { activation: 'softmax' })] });
+    await expect(m.loadWeights(deeper.toBuffer())).rejects.toThrow(/\(strict\): unexpected 1\.weight, 1\.bias\. Pass/);
   });
 
   test('an optimizer that belongs to another model is refused before compile changes anything', () => {
@@ -393,6 +401,15 @@ describe('OneCycleLR cycles the momentum each optimizer has', () => {
   });
 });
 
+test('predictions that would need more floats than a Float32Array holds: OutOfMemoryError saying how many', async () => {
+  // 2^20 rows of one feature, 4,096 outputs each: 2^32 floats, one more than V8 allows.
+  const wide = new Sequential({ inputSize: 1, layers: [new Dense(4096)] });
+  const rows = new Float32Array(2 ** 20);
+  const message = 'the predictions would need 4294967296 floats (16.0 GiB), more than can be allocated; use smaller batches or fewer rows per call';
+  expect(thrown(() => wide.predict(rows))).toEqual(new OutOfMemoryError(message));
+  expect(await outcome(() => wide.predictAsync(rows))).toEqual(new OutOfMemoryError(message));
+});
+
 test('inference chunks: as many rows as fit 16 MiB of workspace, from 256 to 1,024', () => {
   const chunk = (workspaceRow: number) => inferenceChunk({ plan: { workspaceRow } } as never);
   expect(chunk(100)).toBe(1024);
@@ -425,10 +442,16 @@ describe('files that record less, or more than blastrain can build', () => {
   const edited = (edit: (meta: Record<string, string>) => void, optimizer = false) =>
     withHeader(classifier().toBuffer({ optimizer }), (h) => edit(h.__metadata__ as Record<string, string>));
 
-  test('a loss without an optimizer loads uncompiled; without metrics, the loss\'s default metrics', async () => {
+  test('a loss without an optimizer, or an optimizer without a loss, loads uncompiled; without metrics, the loss\'s default metrics', async () => {
     const lossOnly = await Sequential.fromBuffer(edited((meta) => delete meta.optimizer));
     expect(lossOnly.loss).toBeUndefined();
     expect(lossOnly.optimizer).toBeUndefined();
+    const optimizerOnly = await Sequential.fromBuffer(edited((meta) => {
+      delete meta.loss;
+      delete meta.metrics; // metrics without a loss are refused
+    }));
+    expect(optimizerOnly.loss).toBeUndefined();
+    expect(optimizerOnly.optimizer).toBeUndefined();
     const noMetrics = await Sequential.fromBuffer(edited((meta) => delete meta.metrics));
     expect(noMetrics.loss).toBe('categoricalCrossentropy');
     expect(noMetrics.metricNames).toEqual(['accuracy']);
@@ -447,15 +470,18 @@ describe('files that record less, or more than blastrain can build', () => {
 });
 
 describe.each(['native', 'js'] as const)('the %s backend', (backend) => {
-  test.each([true, false])('labels rewritten out of range by a callback end fit when training reads them (shuffle %s), naming the sample', async (shuffle) => {
+  test.each([
+    [true, 4],
+    [false, -1],
+  ])('labels rewritten out of range by a callback end fit when training reads them (shuffle %s, label %i), naming the sample', async (shuffle, label) => {
     const m = classifier(backend);
     const labels = Int32Array.from(y.subarray(0, 400));
     const error = await outcome(() =>
-      m.fit(x.subarray(0, 8 * 400), labels, { epochs: 2, batchSize: 16, shuffle, callbacks: { onEpochEnd: () => void (labels[123] = 7) } }),
+      m.fit(x.subarray(0, 8 * 400), labels, { epochs: 2, batchSize: 16, shuffle, callbacks: { onEpochEnd: () => void (labels[123] = label) } }),
     );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toBe(
-      'Expected class labels in [0, 3] for y but received 7 at sample 123 when training read it (the labels changed after fit checked them); that batch was not applied',
+      `Expected class labels in [0, 3] for y but received ${label} at sample 123 when training read it (the labels changed after fit checked them); that batch was not applied`,
     );
     expect(m.grads.every((g) => g === 0)).toBe(true);
   });

@@ -48,8 +48,10 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
     if (optimizer === undefined) throw new NotCompiledError('the model has no optimizer yet');
     return optimizer;
   };
+  // Stryker disable all: the calls that use it check their labels first and run synchronously, so no label can change in between
   const badLabel = (value: number): InvalidArgumentError =>
     new InvalidArgumentError(`Expected class labels in [0, ${net.layout.outputs - 1}] for y but received ${value}`);
+  // Stryker restore all
   const labelsFor = (count: number): Int32Array => {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: a new scratch array of the same length changes nothing
     if (labels.length < count) labels = new Int32Array(count);
@@ -125,6 +127,7 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
     },
     loss(y: TargetArray, _samples: number, b: BatchRef, withGrad: boolean): number {
       const prepared = batchTargets(y, labelsFor(b.count), b, net.layout.outputs);
+      // Stryker disable next-line ConditionalExpression: backward() and computeLoss() check y's labels just before
       if (!('targets' in prepared)) throw badLabel(prepared.value);
       return networkLoss(net, prepared.targets, b.count, withGrad);
     },
@@ -136,6 +139,7 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
     },
     train(r: TrainRun, stats: Float64Array): void {
       const badX = firstNonFinite(r.x);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: y decides the report only when x is clean, and label arrays are never non-finite
       const badY = badX < 0 && r.y instanceof Float32Array ? firstNonFinite(r.y) : -1;
       if (badX >= 0 || badY >= 0) {
         stats[STATS_STATUS] = JOB_NON_FINITE_INPUT;
@@ -165,6 +169,7 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
       const inputs = net.layout.inputSize;
       const K = net.layout.outputs;
       const samples = x.length / inputs;
+      // Stryker disable next-line EqualityOperator: a chunk of zero rows at the end computes nothing
       for (let start = 0; start < samples; start += batchSize) {
         await new Promise((resolve) => setImmediate(resolve));
         const end = Math.min(samples, start + batchSize);
@@ -183,6 +188,7 @@ export function createJsBackend(initial: Layout, params: Float32Array, grads: Fl
       for (let start = 0; start < samples; start += capacity()) {
         const batch = { x, rows: null, start, count: Math.min(capacity(), samples - start), step: -1 };
         const prepared = batchTargets(y, labelsFor(batch.count), batch, net.layout.outputs);
+        // Stryker disable next-line ConditionalExpression: evaluate() checks y's labels just before, and this runs in the same turn
         if (!('targets' in prepared)) throw badLabel(prepared.value);
         networkForward(net, net.layout.fusedOutput ? null : outputBlock(net, batch.count), batch);
         // Stryker disable next-line BooleanLiteral: the gradient it would also write is not read before the next backward pass rewrites it

@@ -35,5 +35,6 @@ export const RMSPROP_HYPER_COUNT = 8;
 
 /** The slot a one-cycle schedule cycles with the learning rate (native optimizer_momentum_slot). */
 export function momentumSlot(kind: number): number {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: ADAM_BETA1 and SGD_MOMENTUM are the same slot; each kind is named for the reader
   return kind === OPT_ADAM || kind === OPT_ADAMW ? ADAM_BETA1 : kind === OPT_RMSPROP ? RMSPROP_MOMENTUM : SGD_MOMENTUM;
 }
