@@ -70,10 +70,16 @@ describe('while a chunk of fit runs', () => {
       ['optimizer.lr', () => (m.optimizer!.lr = 0.5)],
       ['optimizer.momentum', () => m.optimizer!.setMomentum(0.5)],
     ];
-    const fitting = m.fit(x, y, { epochs: 2, batchSize: 8 });
+    // Far more epochs than the test waits for: it stops training once the calls are made.
+    const fitting = m.fit(x, y, { epochs: 10_000, batchSize: 8 });
     expect(m.isTraining).toBe(true);
     // Timers run only while a chunk is in flight: fit goes from one chunk to the next in microtasks.
-    const outcomes = await new Promise<Promise<unknown>[]>((resolve) => setTimeout(() => resolve(calls.map(([, call]) => outcome(call))), 1));
+    const outcomes = await new Promise<Promise<unknown>[]>((resolve) =>
+      setTimeout(() => {
+        resolve(calls.map(([, call]) => outcome(call)));
+        m.stopTraining = true;
+      }, 1),
+    );
     const errors = await Promise.all(outcomes);
     await fitting;
     expect(m.isTraining).toBe(false);
