@@ -214,6 +214,44 @@ TRAINING = [
 ]
 
 
+# Single optimizer steps in float64 (test/fixtures/optimizer-steps.json): every documented option
+# of each optimizer, four steps over six parameters with the gradients given, so the TypeScript
+# kernels are checked one update at a time to ~1e-15 without training a network. The gradients
+# shrink after the first step, so amsgrad's running maximum differs from the plain average.
+STEPS = [
+    {"type": "sgd", "lr": 0.1},
+    {"type": "sgd", "lr": 0.1, "weightDecay": 0.2},
+    {"type": "sgd", "lr": 0.1, "momentum": 0.9},
+    {"type": "sgd", "lr": 0.05, "momentum": 0.8, "dampening": 0.3, "weightDecay": 0.01},
+    {"type": "sgd", "lr": 0.05, "momentum": 0.7, "nesterov": True, "weightDecay": 0.1},
+    {"type": "adam", "lr": 0.01},
+    {"type": "adam", "lr": 0.02, "beta1": 0.8, "beta2": 0.99, "eps": 1e-3, "weightDecay": 0.05},
+    {"type": "adam", "lr": 0.02, "amsgrad": True, "weightDecay": 0.05},
+    {"type": "adamw", "lr": 0.01},
+    {"type": "adamw", "lr": 0.02, "amsgrad": True, "weightDecay": 0.3, "beta1": 0.5, "eps": 1e-2},
+    {"type": "rmsprop", "lr": 0.01},
+    {"type": "rmsprop", "lr": 0.01, "rho": 0.8, "eps": 1e-2, "weightDecay": 0.1},
+    {"type": "rmsprop", "lr": 0.01, "momentum": 0.6},
+    {"type": "rmsprop", "lr": 0.01, "centered": True},
+    {"type": "rmsprop", "lr": 0.005, "rho": 0.9, "momentum": 0.5, "centered": True, "weightDecay": 0.02},
+]
+
+
+def optimizer_steps(o, seed, steps=4, n=6):
+    torch.manual_seed(seed)
+    weight = nn.Parameter(torch.rand(n, dtype=torch.float64) * 2 - 1)
+    grads = [(torch.rand(n, dtype=torch.float64) * 2 - 1) * (2.0 if s == 0 else 0.5) for s in range(steps)]
+    grads[1][2] = 0.0  # a zero gradient still decays momentum and averages
+    params0 = weight.detach().tolist()
+    optimizer = optimizer_for({"optimizer": o}, [weight])
+    params = []
+    for g in grads:
+        weight.grad = g.clone()
+        optimizer.step()
+        params.append(weight.detach().tolist())
+    return {"optimizer": o, "params0": params0, "grads": [g.tolist() for g in grads], "params": params}
+
+
 if __name__ == "__main__":
     for n, spec in enumerate(VECTORS):
         with open(os.path.join(OUT, spec["name"] + ".json"), "w") as f:
@@ -228,3 +266,7 @@ if __name__ == "__main__":
         with open(os.path.join(fixtures, "schedule-vectors", spec["name"] + ".json"), "w") as f:
             json.dump(generate(spec, 2000 + n), f)
         print("wrote", spec["name"])
+    with open(os.path.join(fixtures, "optimizer-steps.json"), "w") as f:
+        json.dump({"generator": f"scripts/generate-vectors.py, PyTorch {torch.__version__}, float64, CPU",
+                   "cases": [optimizer_steps(o, 3000 + n) for n, o in enumerate(STEPS)]}, f)
+    print("wrote optimizer-steps.json")
