@@ -1,6 +1,6 @@
 // blastrain: train neural networks in Node.js on OpenBLAS, with a typed, zero-copy API.
 import { loadNative, nativeBinaryPath, type BlasInfo } from './native';
-import { positiveInteger } from './validate';
+import { invalid } from './validate';
 
 export { Sequential } from './model';
 export type {
@@ -46,7 +46,7 @@ export type { Batch, Example } from './data/dataset';
 export type { DataSource } from './data/source';
 export type { CsvOptions } from './data/csv';
 export type { Columns, TableInfo, TableOptions } from './data/table';
-export type { BlasInfo, TargetArray } from './native';
+export type { BlasInfo, BlasShape, TargetArray } from './native';
 export {
   AbortError, BlastrainError, DetachedBufferError, ModelBusyError, InvalidArgumentError, NativeLoadError, NonFiniteLossError,
   DataFormatError, FileError, ModelFormatError, NotCompiledError, OutOfMemoryError, ShapeError, StateError, UnsupportedBufferError,
@@ -57,11 +57,20 @@ export function blasInfo(): BlasInfo & { arch: string; binary: string } {
   return { ...loadNative().blasInfo(), arch: process.arch, binary: nativeBinaryPath() };
 }
 
-/** Threads OpenBLAS uses per call (default: the machine's cores), 1 to 1024. */
-export function setNumThreads(threads: number): void {
-  loadNative().setNumThreads(positiveInteger('threads', threads, 1024));
+/**
+ * Threads per BLAS call. `'auto'` (the default): each matrix product whose shape OpenBLAS would
+ * spread over its threads runs on one thread or on all cores, whichever it measured faster for
+ * that shape on this machine (re-measured every thousand calls). A number from 1 to 1024: every
+ * call runs with that many threads.
+ */
+export function setNumThreads(threads: number | 'auto'): void {
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) {
+    throw invalid('threads', "integer between 1 and 1024 or 'auto'", threads);
+  }
+  loadNative().setNumThreads(threads === 'auto' ? 0 : threads);
 }
 
+/** The most threads one BLAS call uses: all cores by default, else what setNumThreads fixed. */
 export function getNumThreads(): number {
   return loadNative().blasInfo().threads;
 }

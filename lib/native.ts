@@ -6,13 +6,33 @@ import type { Plan } from './layout';
 /** Targets: float32 rows, or one integer class label per sample. */
 export type TargetArray = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
+export interface BlasShape {
+  op: 'gemm' | 'gemv';
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  threads: number;
+  secondsOneThread: number;
+  secondsMaxThreads: number;
+}
+
 export interface BlasInfo {
   /** OpenBLAS's build configuration string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH … Haswell". */
   config: string;
   /** The kernel set OpenBLAS picked for this CPU. */
   corename: string;
-  /** Threads OpenBLAS uses for one call. */
+  /** The most threads one BLAS call uses (with automaticThreads false, what every call uses). */
   threads: number;
+  /** Whether each matrix product's thread count is chosen for its shape (the default; setNumThreads). */
+  automaticThreads: boolean;
+  /**
+   * The matrix products timed so far in the automatic mode (those large enough for OpenBLAS to
+   * spread over threads): the shape (`m`×`k` times `k`×`n`; a GEMV has `k` 1), the count chosen
+   * (0 while still being timed), and the best time of each setting when it was last timed.
+   */
+  shapes: BlasShape[];
   /** Processors OpenBLAS sees. */
   processors: number;
   /** 0 sequential, 1 pthreads, 2 OpenMP. */
@@ -55,6 +75,7 @@ export interface NativeAddon {
   Model: new (plan: Plan, params: Float32Array, grads: Float32Array) => NativeModel;
   constants: NativeConstants;
   blasInfo(): BlasInfo;
+  /** threads ≥ 1 fixes the count of every call; 0 chooses it per shape. */
   setNumThreads(threads: number): void;
   firstNonFinite(a: Float32Array): number;
   /** c = op(a)·op(b), `iterations` times: the benchmark's probe of this machine's sgemm. */

@@ -4,6 +4,8 @@
 // JavaScript values.
 #include <napi.h>
 
+#include <vector>
+
 #include "activation.h"
 #include "binding_args.h"
 #include "binding_model.h"
@@ -18,20 +20,40 @@ namespace {
 
 using namespace binding;
 
-// blasInfo() → { config, corename, threads, processors, parallel }
+// blasInfo() → { config, corename, threads, automaticThreads, processors, parallel }
 Napi::Value BlasInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("config", openblas_get_config());
   o.Set("corename", openblas_get_corename());
-  o.Set("threads", openblas_get_num_threads());
+  o.Set("threads", gemm_max_threads());
+  o.Set("automaticThreads", gemm_automatic_threads());
+  std::vector<GemmChoice> choices(kGemmShapes);
+  int n = gemm_choices(choices.data(), kGemmShapes);
+  Napi::Array shapes = Napi::Array::New(env, n);
+  for (int i = 0; i < n; i++) {
+    const GemmChoice& c = choices[i];
+    Napi::Object s = Napi::Object::New(env);
+    s.Set("op", c.gemv ? "gemv" : "gemm");
+    s.Set("m", c.M);
+    s.Set("n", c.N);
+    s.Set("k", c.K);
+    s.Set("transA", c.trans_a);
+    s.Set("transB", c.trans_b);
+    s.Set("threads", c.threads);
+    s.Set("secondsOneThread", c.best_one);
+    s.Set("secondsMaxThreads", c.best_max);
+    shapes[i] = s;
+  }
+  o.Set("shapes", shapes);
   o.Set("processors", openblas_get_num_procs());
   o.Set("parallel", openblas_get_parallel());
   return o;
 }
 
+// setNumThreads(n): n ≥ 1 fixes every call's count; 0 chooses per shape (gemm.h)
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  openblas_set_num_threads((int)integer(info.Env(), info[0], "threads", 1, 1024));
+  gemm_set_threads((int)integer(info.Env(), info[0], "threads", 0, 1024));
   return info.Env().Undefined();
 }
 

@@ -29,14 +29,31 @@ template Span<float> typed_array(Napi::Env, napi_value, napi_typedarray_type, co
 template Span<double> typed_array(Napi::Env, napi_value, napi_typedarray_type, const char*);
 template Span<int32_t> typed_array(Napi::Env, napi_value, napi_typedarray_type, const char*);
 
-Span<float> f32(Napi::Env env, napi_value v, const char* name, long min_length) {
-  Span<float> s = typed_array<float>(env, v, napi_float32_array, name);
+// Detached arrays report length 0 (and no data).
+template <typename T>
+static Span<T> at_least(Napi::Env env, Span<T> s, const char* name, long min_length) {
   if (s.length < min_length || (min_length > 0 && s.data == nullptr))
     fail(env, s.length == 0 ? kDetached : kShape,
          std::string(name) + " is shorter than " + std::to_string(min_length) + " elements" +
              (s.length == 0 ? " (detached?)" : ""));
   return s;
 }
+
+Span<float> f32(Napi::Env env, napi_value v, const char* name, long min_length) {
+  return at_least(env, typed_array<float>(env, v, napi_float32_array, name), name, min_length);
+}
+
+template <typename T>
+Span<T> held(Napi::Env env, napi_value v, const char* name, long min_length) {
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, nullptr, &length, &data, nullptr, nullptr) != napi_ok)
+    fail(env, kInvalidArgument, std::string(name) + " is no longer a typed array");
+  return at_least(env, Span<T>{static_cast<T*>(data), (long)length, nullptr}, name, min_length);
+}
+
+template Span<float> held(Napi::Env, napi_value, const char*, long);
+template Span<double> held(Napi::Env, napi_value, const char*, long);
 
 long integer(Napi::Env env, napi_value v, const char* name, long min, long max) {
   double d = NAN;

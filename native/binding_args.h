@@ -33,6 +33,13 @@ Span<T> typed_array(Napi::Env env, napi_value v, napi_typedarray_type type, cons
 // A Float32Array of at least min_length elements (detached arrays report length 0).
 Span<float> f32(Napi::Env env, napi_value v, const char* name, long min_length);
 
+// The current memory of a typed array the model holds, of at least min_length elements: its kind
+// was checked when it was handed over and a typed array's kind never changes, so only its length
+// and data are read (asking Node-API for the kind runs up to eleven V8 type tests per array).
+// The ArrayBuffer is not reported (buffer is null).
+template <typename T>
+Span<T> held(Napi::Env env, napi_value v, const char* name, long min_length);
+
 // An integral number in [min, max].
 long integer(Napi::Env env, napi_value v, const char* name, long min, long max);
 

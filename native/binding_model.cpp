@@ -235,20 +235,19 @@ Napi::Value Model::SetOptimizer(const Napi::CallbackInfo& info) {
 ModelMemory Model::memory(Napi::Env env) const {
   const Network& net = plan_->net;
   if (workspace_.IsEmpty()) fail(env, kInvalidArgument, "the model has no workspace yet");
-  Span<float> params = f32(env, params_.Value(), "params", net.param_count);
-  Span<float> grads = f32(env, grads_.Value(), "grads", net.param_count);
-  Span<float> ws = f32(env, workspace_.Value(), "workspace", net.workspace_row);
+  Span<float> params = held<float>(env, params_.Value(), "params", net.param_count);
+  Span<float> grads = held<float>(env, grads_.Value(), "grads", net.param_count);
+  Span<float> ws = held<float>(env, workspace_.Value(), "workspace", net.workspace_row);
   long rows = ws.length / net.workspace_row;
   return ModelMemory{params.data, grads.data, ws.data, (int)std::min(rows, kIntMax)};
 }
 
 Optimizer Model::optimizer(Napi::Env env, double* hyper, long step) const {
   if (optimizer_kind_ < 0) fail(env, kInvalidArgument, "the model has no optimizer yet");
-  Span<double> h = typed_array<double>(env, hyper_.Value(), napi_float64_array, "hyper");
-  Span<float> state = f32(env, state_.Value(), "optimizer state",
-                          optimizer_state_count(optimizer_kind_) * plan_->net.param_count);
   long count = optimizer_hyper_count(optimizer_kind_);
-  if (h.length < count) fail(env, kShape, "hyper is too short");
+  Span<double> h = held<double>(env, hyper_.Value(), "hyper", count);
+  Span<float> state = held<float>(env, state_.Value(), "optimizer state",
+                                  optimizer_state_count(optimizer_kind_) * plan_->net.param_count);
   std::copy(h.data, h.data + count, hyper);
   return Optimizer{optimizer_kind_, hyper, state.data, step};
 }

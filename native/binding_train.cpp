@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "binding_args.h"
-#include "blas.h"
+#include "gemm.h"
 
 namespace binding {
 
@@ -157,7 +157,7 @@ static std::mutex blas_turn;
 constexpr double kThreadedGemm = 65536.0 * 4;
 
 static bool uses_blas_threads(const Job& job) {
-  if (openblas_get_num_threads() <= 1) return false;
+  if (gemm_max_threads() <= 1) return false;
   const Network& net = job.network();
   for (int l = 0; l < net.n_layers; l++) {
     const LayerRecord& r = net.layer[l];

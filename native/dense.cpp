@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "blas.h"
+#include "gemm.h"
 
 void dense_forward(float* y, const float* x, const float* weight, const float* bias, int B, int C,
                    int OC) {
@@ -11,18 +11,16 @@ void dense_forward(float* y, const float* x, const float* weight, const float* b
   if (B == 1) {
     // One row (a single prediction): y += W · x as a GEMV. sgemm would first pack all of W into
     // its blocked layout, a copy of the whole matrix that costs more than the product itself.
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, C, 1.0f, weight, C, x, 1, 1.0f, y, 1);
+    sgemv(y, weight, x, OC, C);
     return;
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, x, C, weight, C, 1.0f, y,
-              OC);
+  sgemm(y, x, weight, B, OC, C, false, true, C, C, 1.0f);
 }
 
 void dense_backward(float* dx, float* dweight, float* dbias, const float* dy, const float* x,
                     const float* weight, int B, int C, int OC) {
   // dW (OC, C) += dyᵀ (OC, B) · x (B, C)
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, B, 1.0f, dy, OC, x, C, 1.0f,
-              dweight, C);
+  sgemm(dweight, dy, x, OC, C, B, true, false, OC, C, 1.0f);
   // db += column sums of dy: a plain loop streams dy once, cheaper than a GEMV with a ones vector.
   for (int b = 0; b < B; b++) {
     const float* row = dy + (long)b * OC;
@@ -30,6 +28,5 @@ void dense_backward(float* dx, float* dweight, float* dbias, const float* dy, co
   }
   // dx (B, C) = dy (B, OC) · W (OC, C)
   if (dx != nullptr)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, C, OC, 1.0f, dy, OC, weight, C, 0.0f,
-                dx, C);
+    sgemm(dx, dy, weight, B, C, OC, false, false, OC, C, 0.0f);
 }

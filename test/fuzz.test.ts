@@ -116,7 +116,7 @@ describe('native boundary fuzz', () => {
       }),
       { numRuns: 300, seed: 1129 },
     );
-    addon.setNumThreads(2);
+    addon.setNumThreads(0); // back to the automatic default
   });
 
   test('trainAsync survives random arguments', async () => {

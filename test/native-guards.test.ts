@@ -118,7 +118,7 @@ describe('native argument guards', () => {
     ['stats too short', () => model().train(x, labels, null, 2, 0, 2, 0, new Float64Array(7), null, false, false), 'ERR_BLASTRAIN_SHAPE', /stats is too short/],
     ['a resizable x for a job', () => model().trainAsync(new Float32Array(resizableBuffer(48, 96)), labels, null, 2, 0, 2, 0, statsFor(2, layout.batchStats), null, false, new Int32Array(1)), 'ERR_BLASTRAIN_UNSUPPORTED_BUFFER', /x is backed by a resizable ArrayBuffer/],
     ['predict output too short', () => model().predict(x, new Float32Array(3)), 'ERR_BLASTRAIN_SHAPE', /out is shorter/],
-    ['threads out of range', () => addon.setNumThreads(2000), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /threads must be an integer in \[1, 1024\]/],
+    ['threads out of range', () => addon.setNumThreads(2000), 'ERR_BLASTRAIN_INVALID_ARGUMENT', /threads must be an integer in \[0, 1024\]/],
   ];
   test.each(bad)('%s → an error with a library code', (_, call, code, message) => {
     const error = thrown(call);

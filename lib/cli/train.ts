@@ -44,7 +44,7 @@ export const TRAIN: CommandSpec = {
     'val-split': { type: 'string', value: 'FRACTION', description: 'Rows held out for validation (by a seeded hash of their position), 0 for none', defaultText: '0.1' },
     'early-stopping': { type: 'string', value: 'PATIENCE', description: 'Stop after this many epochs without a better validation loss' },
     normalize: { type: 'string', value: 'KIND', description: 'Input scaling saved with the model: standard, minmax or none', defaultText: 'standard' },
-    threads: { type: 'string', value: 'N', description: 'OpenBLAS threads', defaultText: 'every core' },
+    threads: { type: 'string', value: 'N', description: 'OpenBLAS threads per call', defaultText: 'chosen per shape, up to every core' },
     seed: { type: 'string', value: 'N', description: 'Seeds initialisation, shuffling and the validation split', defaultText: '42' },
     stream: { type: 'boolean', description: 'Read the file again every epoch instead of holding it in memory (for files larger than memory)' },
     out: { type: 'string', short: 'o', value: 'FILE', description: 'The model file; history and curves go beside it (FILE.history.json, FILE.curves.svg)', defaultText: 'model.safetensors' },

@@ -24,7 +24,7 @@ const FEATURES = 'x1,x2,x3,x4';
 const run = (...args: string[]) => inProcess(args, dir);
 const json = <T = Record<string, unknown>>(text: string): T => JSON.parse(text) as T;
 const threads = getNumThreads();
-afterEach(() => setNumThreads(threads));
+afterEach(() => setNumThreads('auto'));
 // A thread count that is neither the default nor 1, so that --threads visibly takes effect.
 const otherThreads = threads > 2 ? threads - 1 : threads + 1;
 

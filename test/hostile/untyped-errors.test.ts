@@ -6,11 +6,11 @@ import { expect, test } from 'vitest';
 import { BlastrainError, Dense, InvalidArgumentError, OutOfMemoryError, SGD, Sequential, setNumThreads } from '../../lib/index';
 import { fromNative } from '../../lib/errors';
 
-test('setNumThreads outside 1…1024 is an InvalidArgumentError', () => {
+test('setNumThreads outside 1…1024 (and not \'auto\') is an InvalidArgumentError', () => {
   for (const threads of [0, 2000, 1.5, NaN]) {
     expect(() => setNumThreads(threads)).toThrow(InvalidArgumentError);
   }
-  expect(() => setNumThreads(2000)).toThrow('Expected integer between 1 and 1024 for threads but received 2000 of type number');
+  expect(() => setNumThreads(2000)).toThrow("Expected integer between 1 and 1024 or 'auto' for threads but received 2000 of type number");
 });
 
 test('a batch whose workspace would exceed 2^32 floats is an OutOfMemoryError naming the batch', async () => {

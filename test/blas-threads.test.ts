@@ -1,0 +1,98 @@
+// BLAS threads: by default each matrix product large enough for OpenBLAS to spread over its
+// threads is timed at one thread and at the maximum, three calls each, alternating, then runs at
+// the faster for the next thousand calls before it is timed again (native/gemm.h); a fixed
+// count turns that off. Which setting wins depends on the machine, so these tests check the
+// schedule (what was timed, when) and the results, never which count was chosen.
+import { afterEach, describe, expect, test } from 'vitest';
+import { Dense, SGD, Sequential, blasInfo, getNumThreads, setNumThreads, type BlasShape } from '../lib/index';
+import { expectClose } from './helpers';
+
+afterEach(() => setNumThreads('auto'));
+
+// in 128 → 160 (ReLU) → 2 on batches of 16: the first layer's forward (16 × 128 · 128 × 160) and
+// weight-gradient (160 × 16 · 16 × 128) GEMMs are past OpenBLAS's one-thread limit
+// (M·N·K = 327,680 > 262,144); everything of the second layer is far below it, and the first
+// layer computes no input gradient. 53 batches per epoch.
+const [inputs, hidden, batch, batches] = [128, 160, 16, 53];
+function problem() {
+  const model = new Sequential({ inputSize: inputs, seed: 5, layers: [new Dense(hidden, { activation: 'relu' }), new Dense(2, { activation: 'softmax' })] });
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
+  const x = Float32Array.from({ length: batch * batches * inputs }, (_, i) => Math.sin(i));
+  const labels = Int32Array.from({ length: batch * batches }, (_, i) => i % 2);
+  return { model, x, labels };
+}
+
+const forward = { op: 'gemm', m: batch, n: hidden, k: inputs, transA: false, transB: true };
+const weightGradient = { op: 'gemm', m: hidden, n: inputs, k: batch, transA: true, transB: false };
+const shape = (s: BlasShape) => ({ op: s.op, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB });
+
+test('setNumThreads validates, fixes a count or goes back to the automatic default; blasInfo reports the mode', () => {
+  const initial = getNumThreads();
+  expect(blasInfo().automaticThreads).toBe(true);
+  for (const bad of [0, 1025, 1.5, NaN, '2', 'Auto', null]) {
+    expect(() => setNumThreads(bad as number)).toThrow(/^Expected integer between 1 and 1024 or 'auto' for threads but received /);
+  }
+  expect(() => setNumThreads(0)).toThrow("Expected integer between 1 and 1024 or 'auto' for threads but received 0 of type number");
+  setNumThreads(1);
+  expect(blasInfo()).toMatchObject({ threads: 1, automaticThreads: false, shapes: [] });
+  expect(getNumThreads()).toBe(1);
+  setNumThreads('auto');
+  expect(blasInfo()).toMatchObject({ threads: initial, automaticThreads: true });
+});
+
+describe.skipIf(getNumThreads() < 2)('the automatic mode (needs OpenBLAS to start with 2 or more threads)', () => {
+  test('times each threaded shape three times per setting, then keeps the faster for a thousand calls', async () => {
+    const { model, x, labels } = problem();
+    await model.fit(x, labels, { batchSize: batch, epochs: 1, shuffle: false }); // 53 calls of each shape
+    const decided = blasInfo().shapes;
+    expect(decided.map(shape)).toEqual(expect.arrayContaining([forward, weightGradient]));
+    expect(decided).toHaveLength(2);
+    for (const s of decided) {
+      expect([1, getNumThreads()]).toContain(s.threads);
+      expect(s.secondsOneThread).toBeGreaterThan(0);
+      expect(s.secondsMaxThreads).toBeGreaterThan(0);
+      expect(s.threads).toBe(s.secondsOneThread <= s.secondsMaxThreads ? 1 : getNumThreads());
+      expect(Math.max(s.secondsOneThread, s.secondsMaxThreads)).toBeLessThan(Infinity);
+    }
+    // 6 timed calls, then 1,000 with the choice: the 1,007th of each shape starts a new timing
+    // with one thread, so after 19 epochs (1,007 batches) one setting is timed and the other not yet.
+    await model.fit(x, labels, { batchSize: batch, epochs: 18, shuffle: false });
+    for (const s of blasInfo().shapes) {
+      expect(s).toMatchObject({ threads: 0, secondsMaxThreads: Infinity });
+      expect(s.secondsOneThread).toBeLessThan(Infinity);
+    }
+  });
+
+  test('one-row predictions time the GEMV of a layer past OpenBLAS\'s GEMV limit (M·N ≥ 9,216)', () => {
+    const { model, x } = problem();
+    for (let i = 0; i < 6; i++) model.predict(x.subarray(0, inputs));
+    const [gemv] = blasInfo().shapes;
+    expect(blasInfo().shapes).toHaveLength(1);
+    expect(gemv).toMatchObject({ op: 'gemv', m: hidden, n: inputs, k: 1, transA: false, transB: false });
+    expect(gemv!.threads).toBeGreaterThan(0);
+  });
+
+  test('a fixed count clears the choices and times nothing', async () => {
+    const { model, x, labels } = problem();
+    await model.fit(x, labels, { batchSize: batch, epochs: 1 });
+    expect(blasInfo().shapes).toHaveLength(2);
+    setNumThreads(getNumThreads());
+    expect(blasInfo().shapes).toEqual([]);
+    await model.fit(x, labels, { batchSize: batch, epochs: 1 });
+    expect(blasInfo().shapes).toEqual([]);
+  });
+
+  test('training computes the same in either mode and at any fixed count, to float32 round-off', async () => {
+    const run = async (threads: number | 'auto') => {
+      setNumThreads(threads);
+      const { model, x, labels } = problem();
+      await model.fit(x, labels, { batchSize: batch, epochs: 3, shuffle: false });
+      return model.params;
+    };
+    const one = await run(1);
+    // OpenBLAS splits a threaded GEMM's sums differently: over 159 steps the parameters (|w| ≲ 0.1)
+    // drift apart by ~1e-7 (measured); a wrong product would be off by orders more.
+    expectClose(await run(getNumThreads()), one, 1e-4, 1e-6, 'max threads vs 1');
+    expectClose(await run('auto'), one, 1e-4, 1e-6, 'automatic vs 1');
+  });
+});
