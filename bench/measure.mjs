@@ -54,7 +54,7 @@ export function gemmBound(config, { runs: RUNS, cores }) {
     }
     seconds += best;
   }
-  setNumThreads(cores);
+  setNumThreads('auto');
   return { stepSeconds: seconds, samplesPerSecond: config.batch / seconds, gflops: stepFlops(config) / seconds / 1e9 };
 }
 

@@ -41,6 +41,7 @@ const SKIP_SECONDS = 3; // a system whose single step takes longer is skipped wi
 const cores = cpus().length;
 const configs = CONFIGS.filter((c) => (args.configs ? args.configs.split(',') : quick ? ['tiny', 'small'] : [c.name]).includes(c.name));
 const allSystems = [
+  blastrain({ threads: 'auto' }),
   blastrain({ threads: 1 }),
   blastrain({ threads: cores }),
   blastrain({ threads: cores, scheduled: true }),
@@ -96,8 +97,33 @@ async function callOverhead(config, data) {
  * adjacent pair is a sample, and the median of those is reported.
  */
 async function scheduleCost(config, data, threads) {
-  const [plain, scheduled] = await Promise.all([blastrain({ threads }), blastrain({ threads, scheduled: true })].map((s) => s.create(config, data)));
-  const stepSeconds = await timeIt(() => plain.train(1));
+  const trainers = await Promise.all([blastrain({ threads }), blastrain({ threads, scheduled: true })].map((s) => s.create(config, data)));
+  const { steps, rates } = await interleaved(config, trainers, quick ? 5 : 41);
+  const ratios = rates.map(([plain, scheduled]) => scheduled / plain);
+  return { config: config.name, threads, stepsPerRound: steps, ratios: ratios.map((r) => Math.round(r * 1000) / 1000), medianRatio: median(ratios) };
+}
+
+/**
+ * The default thread choice (per GEMM shape) against the best fixed count: the three trainers
+ * (automatic, 1 thread, all cores) take turns as scheduleCost's do, and each round's automatic
+ * samples/s over the better of that round's two fixed ones is a sample.
+ */
+async function threadChoice(config, data) {
+  const trainers = await Promise.all([blastrain({ threads: 'auto' }), blastrain({ threads: 1 }), blastrain({ threads: cores })].map((s) => s.create(config, data)));
+  const { steps, rates } = await interleaved(config, trainers, quick ? 3 : 21);
+  const ratios = rates.map(([auto, one, all]) => auto / Math.max(one, all));
+  const oneWins = rates.filter(([, one, all]) => one > all).length;
+  setNumThreads('auto');
+  return { config: config.name, stepsPerRound: steps, ratios: ratios.map((r) => Math.round(r * 1000) / 1000), medianRatio: median(ratios), roundsOneThreadFaster: oneWins, rounds: rates.length };
+}
+
+/**
+ * Samples/s of each trainer in `rounds` rounds of about RUN_SECONDS each, after a few seconds of
+ * warm-up, the trainers taking turns (the order rotating every round, so none always runs right
+ * after another): drifts of this shared machine hit all of them alike. rates[r][i] is trainer i's.
+ */
+async function interleaved(config, trainers, rounds) {
+  const stepSeconds = await timeIt(() => trainers[0].train(1));
   const steps = Math.max(1, Math.round(RUN_SECONDS / Math.max(stepSeconds, 1e-6)));
   const round = async (trainer) => {
     const seconds = await timeIt(async () => {
@@ -105,20 +131,17 @@ async function scheduleCost(config, data, threads) {
     });
     return (steps * config.batch) / seconds;
   };
-  for (const started = now(); now() - started < (quick ? 0.5 : 3); ) {
-    await round(plain);
-    await round(scheduled);
+  for (const started = now(); now() - started < (quick ? 0.5 : 3); ) for (const t of trainers) await round(t);
+  const rates = [];
+  for (let r = 0; r < rounds; r++) {
+    const rate = new Array(trainers.length);
+    for (let k = 0; k < trainers.length; k++) {
+      const i = (r + k) % trainers.length;
+      rate[i] = await round(trainers[i]);
+    }
+    rates.push(rate);
   }
-  const ratios = [];
-  for (let r = 0; r < (quick ? 5 : 41); r++) {
-    // Alternate which goes first, so neither always runs right after the other.
-    let base;
-    let withSchedule;
-    if (r % 2 === 0) [base, withSchedule] = [await round(plain), await round(scheduled)];
-    else [withSchedule, base] = [await round(scheduled), await round(plain)];
-    ratios.push(withSchedule / base);
-  }
-  return { config: config.name, threads, stepsPerRound: steps, ratios: ratios.map((r) => Math.round(r * 1000) / 1000), medianRatio: median(ratios) };
+  return { steps, rates };
 }
 
 /** RSS after each round of 2,000 steps of the small config, through fit and then trainStep: flat means no leak. */
@@ -245,6 +268,8 @@ const costs = [];
 for (const config of configs.filter((c) => c.name === 'small' || c.name === 'medium')) {
   for (const threads of [1, cores]) costs.push(await scheduleCost(config, makeData(config), threads));
 }
+const choices = [];
+for (const config of configs) choices.push(await threadChoice(config, makeData(config)));
 
 const tiny = CONFIGS[0];
 const overhead = await callOverhead(tiny, makeData(tiny));
@@ -269,6 +294,9 @@ console.log(`\nFLOPs per step = Σ 2·M·N·K over the step's GEMMs: forward, we
 for (const c of costs) {
   console.log(`per-batch OneCycleLR + clipNorm on ${c.config}, ${c.threads} thread${c.threads > 1 ? 's' : ''}: ${(100 * c.medianRatio).toFixed(1)}% of plain SGD's samples/s (median of ${c.ratios.length} interleaved pairs; range ${(100 * Math.min(...c.ratios)).toFixed(0)}–${(100 * Math.max(...c.ratios)).toFixed(0)}%)`);
 }
+for (const c of choices) {
+  console.log(`threads per shape (the default) on ${c.config}: ${(100 * c.medianRatio).toFixed(1)}% of the better fixed count's samples/s (median of ${c.rounds} interleaved rounds; range ${(100 * Math.min(...c.ratios)).toFixed(0)}–${(100 * Math.max(...c.ratios)).toFixed(0)}%; 1 thread beat ${cores} in ${c.roundsOneThreadFaster} of them)`);
+}
 console.log(`trainStep on tiny: ${overhead.trainStepMicroseconds.toFixed(2)} µs per call (one batch of 16, all checks included); inside fit: ${overhead.fitBatchMicroseconds.toFixed(2)} µs per batch`);
 console.log(`a whole fit call on one tiny batch (checks + one thread-pool round trip): ${overhead.oneBatchFitMicroseconds.toFixed(0)} µs, ${(overhead.oneBatchFitMicroseconds / 500).toFixed(2)}% of a 50 ms chunk of a long fit`);
 console.log(`RSS (MiB) from ${memory.startRssMiB} after each ${memory.stepsPerRound.toLocaleString('en-US')} small steps: fit ${memory.fitRssMiB.join(', ')}; trainStep ${memory.trainStepRssMiB.join(', ')}`);
@@ -284,7 +312,7 @@ for (const s of systems.filter((s) => s.note)) console.log(`note: ${s.note}`);
 for (const r of results.filter((r) => r.estimate)) console.log(`~ ${r.name} on ${r.config}: ${r.estimate}`);
 for (const r of results.filter((r) => r.skipped)) console.log(`skipped: ${r.name} on ${r.config}: ${r.skipped}`);
 
-const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, streaming, scaling: sweeps, manyModels: many, inference: served, overhead, memory, eventLoopDelay: delay };
+const report = { machine, runs: RUNS, runSeconds: RUN_SECONDS, configs: configs.map((c) => ({ ...c, flopsPerStep: stepFlops(c), bound: bounds[c.name] })), results, scheduleCost: costs, threadChoice: choices, streaming, scaling: sweeps, manyModels: many, inference: served, overhead, memory, eventLoopDelay: delay };
 writeFileSync(path.join(out, 'benchmark.json'), JSON.stringify(report, null, 2));
 writeFileSync(path.join(out, 'speedup.svg'), speedupChart(results, configs.map((c) => c.name), systems, 'naive-js'));
 writeFileSync(path.join(out, 'scaling.svg'), scalingChart(sweeps));

@@ -15,7 +15,7 @@ export const SWEEPS = [
 
 export async function scaling({ quick = false, cores }) {
   const timing = { runs: quick ? 3 : 5, runSeconds: quick ? 0.1 : 0.3, skipSeconds: 3, cores };
-  const systems = [blastrain({ threads: cores }), tfjs('wasm')];
+  const systems = [blastrain({ threads: 'auto' }), tfjs('wasm')];
   const sweeps = [];
   for (const sweep of SWEEPS) {
     const points = [];

@@ -35,7 +35,6 @@ Choice table[kGemmShapes];
 int initial_threads = 0;  // OpenBLAS's own count at load; 0 until first read
 int max_threads = 0;
 bool automatic = true;
-unsigned generation = 0;  // bumped when the table is cleared: a call timed before records nothing
 
 void start_timing(Choice* c) {
   c->threads = 0;
@@ -68,18 +67,21 @@ struct Call {
   int threads;
   int slot;  // -1: not timed
   Choice* choice;
-  unsigned generation;
   std::chrono::steady_clock::time_point start;
 };
 
 Call begin(const Shape& s, double work, double one_thread) {
-  Call call{0, -1, nullptr, 0, {}};
+  Call call{0, -1, nullptr, {}};
+  // OpenBLAS runs it on one thread whatever the count: nothing to choose, and no lock taken
+  // (the tiny networks' GEMMs are all of this kind, a few hundred nanoseconds each).
+  if (work <= one_thread) return call;
   {
     std::lock_guard<std::mutex> guard(lock);
     int max = max_locked();
-    if (!automatic || max <= 1 || work <= one_thread) return call;  // the count as it is
-    Choice* c = find_locked(s);
+    Choice* c = automatic && max > 1 ? find_locked(s) : nullptr;
     if (c == nullptr) {
+      // A fixed count (set again here, in case an automatic call changed it since), one thread
+      // at most, or a full table: the maximum.
       call.threads = max;
     } else if (c->threads > 0 && c->calls_left > 0) {
       c->calls_left--;
@@ -90,7 +92,6 @@ Call begin(const Shape& s, double work, double one_thread) {
       call.slot = c->timed[0] <= c->timed[1] ? 0 : 1;
       call.threads = call.slot == 0 ? 1 : max;
       call.choice = c;
-      call.generation = generation;
     }
   }
   if (openblas_get_num_threads() != call.threads) openblas_set_num_threads(call.threads);
@@ -103,12 +104,11 @@ void end(const Call& call) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call.start).count();
   std::lock_guard<std::mutex> guard(lock);
   Choice* c = call.choice;
-  // The table was cleared (gemm_set_threads) or the shape decided by another thread meanwhile.
-  if (call.generation != generation || c->threads > 0) return;
+  if (c->threads > 0) return;  // decided by another thread meanwhile
   if (seconds < c->best[call.slot]) c->best[call.slot] = seconds;
   c->timed[call.slot]++;
   if (c->timed[0] >= kTimings && c->timed[1] >= kTimings) {
-    c->threads = c->best[0] <= c->best[1] ? 1 : max_locked();
+    c->threads = c->best[0] <= c->best[1] ? 1 : initial_threads;  // the automatic maximum
     c->calls_left = kRecheckCalls;
   }
 }
@@ -134,8 +134,6 @@ void gemm_set_threads(int threads) {
   max_locked();
   automatic = threads <= 0;
   max_threads = automatic ? initial_threads : threads;
-  for (Choice& c : table) c.used = false;  // choices made against another maximum
-  generation++;
   openblas_set_num_threads(max_threads);
 }
 

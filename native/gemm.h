@@ -10,7 +10,9 @@
 // a choice made while the machine was busy does not stick. The choices live in a small
 // process-wide table behind a mutex (only shapes past OpenBLAS's thresholds reach it, each
 // call of which costs microseconds at least). A fixed count (gemm_set_threads(n)) turns all of
-// this off: every call then runs with n threads, OpenBLAS's thresholds aside.
+// this off: every call then runs with n threads, OpenBLAS's thresholds aside. The choices, one
+// thread against the count OpenBLAS started with, stay in the table for when the automatic mode
+// is set again.
 #pragma once
 
 // c (M, N) = op(a) · op(b) + beta · c, row-major; op transposes when asked.

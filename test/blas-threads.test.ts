@@ -9,12 +9,13 @@ import { expectClose } from './helpers';
 
 afterEach(() => setNumThreads('auto'));
 
-// in 128 → 160 (ReLU) → 2 on batches of 16: the first layer's forward (16 × 128 · 128 × 160) and
-// weight-gradient (160 × 16 · 16 × 128) GEMMs are past OpenBLAS's one-thread limit
-// (M·N·K = 327,680 > 262,144); everything of the second layer is far below it, and the first
-// layer computes no input gradient. 53 batches per epoch.
-const [inputs, hidden, batch, batches] = [128, 160, 16, 53];
-function problem() {
+// in 128 → hidden (ReLU) → 2 on batches of 16: with hidden ≥ 129 the first layer's forward
+// (16 × 128 · 128 × hidden) and weight-gradient (hidden × 16 · 16 × 128) GEMMs are past OpenBLAS's
+// one-thread limit (M·N·K > 262,144); everything of the second layer is far below it, and the
+// first layer computes no input gradient. 53 batches per epoch. The choices are process-wide and
+// kept, so each test uses a width of its own.
+const [inputs, batch, batches] = [128, 16, 53];
+function problem(hidden: number) {
   const model = new Sequential({ inputSize: inputs, seed: 5, layers: [new Dense(hidden, { activation: 'relu' }), new Dense(2, { activation: 'softmax' })] });
   model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ lr: 0.01 }) });
   const x = Float32Array.from({ length: batch * batches * inputs }, (_, i) => Math.sin(i));
@@ -22,9 +23,10 @@ function problem() {
   return { model, x, labels };
 }
 
-const forward = { op: 'gemm', m: batch, n: hidden, k: inputs, transA: false, transB: true };
-const weightGradient = { op: 'gemm', m: hidden, n: inputs, k: batch, transA: true, transB: false };
+const forward = (hidden: number) => ({ op: 'gemm', m: batch, n: hidden, k: inputs, transA: false, transB: true });
+const weightGradient = (hidden: number) => ({ op: 'gemm', m: hidden, n: inputs, k: batch, transA: true, transB: false });
 const shape = (s: BlasShape) => ({ op: s.op, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB });
+const shapesOf = (hidden: number) => blasInfo().shapes.filter((s) => s.m === hidden || s.n === hidden);
 
 test('setNumThreads validates, fixes a count or goes back to the automatic default; blasInfo reports the mode', () => {
   const initial = getNumThreads();
@@ -34,7 +36,7 @@ test('setNumThreads validates, fixes a count or goes back to the automatic defau
   }
   expect(() => setNumThreads(0)).toThrow("Expected integer between 1 and 1024 or 'auto' for threads but received 0 of type number");
   setNumThreads(1);
-  expect(blasInfo()).toMatchObject({ threads: 1, automaticThreads: false, shapes: [] });
+  expect(blasInfo()).toMatchObject({ threads: 1, automaticThreads: false });
   expect(getNumThreads()).toBe(1);
   setNumThreads('auto');
   expect(blasInfo()).toMatchObject({ threads: initial, automaticThreads: true });
@@ -42,10 +44,10 @@ test('setNumThreads validates, fixes a count or goes back to the automatic defau
 
 describe.skipIf(getNumThreads() < 2)('the automatic mode (needs OpenBLAS to start with 2 or more threads)', () => {
   test('times each threaded shape three times per setting, then keeps the faster for a thousand calls', async () => {
-    const { model, x, labels } = problem();
+    const { model, x, labels } = problem(160);
     await model.fit(x, labels, { batchSize: batch, epochs: 1, shuffle: false }); // 53 calls of each shape
-    const decided = blasInfo().shapes;
-    expect(decided.map(shape)).toEqual(expect.arrayContaining([forward, weightGradient]));
+    const decided = shapesOf(160);
+    expect(decided.map(shape)).toEqual(expect.arrayContaining([forward(160), weightGradient(160)]));
     expect(decided).toHaveLength(2);
     for (const s of decided) {
       expect([1, getNumThreads()]).toContain(s.threads);
@@ -57,35 +59,41 @@ describe.skipIf(getNumThreads() < 2)('the automatic mode (needs OpenBLAS to star
     // 6 timed calls, then 1,000 with the choice: the 1,007th of each shape starts a new timing
     // with one thread, so after 19 epochs (1,007 batches) one setting is timed and the other not yet.
     await model.fit(x, labels, { batchSize: batch, epochs: 18, shuffle: false });
-    for (const s of blasInfo().shapes) {
+    for (const s of shapesOf(160)) {
       expect(s).toMatchObject({ threads: 0, secondsMaxThreads: Infinity });
       expect(s.secondsOneThread).toBeLessThan(Infinity);
     }
   });
 
   test('one-row predictions time the GEMV of a layer past OpenBLAS\'s GEMV limit (M·N ≥ 9,216)', () => {
-    const { model, x } = problem();
+    const { model, x } = problem(170);
     for (let i = 0; i < 6; i++) model.predict(x.subarray(0, inputs));
-    const [gemv] = blasInfo().shapes;
-    expect(blasInfo().shapes).toHaveLength(1);
-    expect(gemv).toMatchObject({ op: 'gemv', m: hidden, n: inputs, k: 1, transA: false, transB: false });
+    const [gemv] = shapesOf(170);
+    expect(shapesOf(170)).toHaveLength(1);
+    expect(gemv).toMatchObject({ op: 'gemv', m: 170, n: inputs, k: 1, transA: false, transB: false });
     expect(gemv!.threads).toBeGreaterThan(0);
   });
 
-  test('a fixed count clears the choices and times nothing', async () => {
-    const { model, x, labels } = problem();
+  test('a fixed count times nothing; the automatic choices are kept for when it is set again', async () => {
+    const { model, x, labels } = problem(180);
     await model.fit(x, labels, { batchSize: batch, epochs: 1 });
-    expect(blasInfo().shapes).toHaveLength(2);
+    const before = shapesOf(180);
+    expect(before).toHaveLength(2);
     setNumThreads(getNumThreads());
-    expect(blasInfo().shapes).toEqual([]);
     await model.fit(x, labels, { batchSize: batch, epochs: 1 });
-    expect(blasInfo().shapes).toEqual([]);
+    const fresh = problem(190);
+    await fresh.model.fit(fresh.x, fresh.labels, { batchSize: batch, epochs: 1 });
+    expect(shapesOf(180)).toEqual(before);
+    expect(shapesOf(190)).toEqual([]);
+    setNumThreads('auto');
+    await fresh.model.fit(fresh.x, fresh.labels, { batchSize: batch, epochs: 1 });
+    expect(shapesOf(190)).toHaveLength(2);
   });
 
   test('training computes the same in either mode and at any fixed count, to float32 round-off', async () => {
     const run = async (threads: number | 'auto') => {
       setNumThreads(threads);
-      const { model, x, labels } = problem();
+      const { model, x, labels } = problem(200);
       await model.fit(x, labels, { batchSize: batch, epochs: 3, shuffle: false });
       return model.params;
     };

@@ -11,14 +11,15 @@ export function benchModel(config, backend = 'native', clipNorm = 0) {
 }
 
 /**
+ * `threads`: a fixed count, or 'auto' (the library's default: chosen per GEMM shape).
  * `scheduled`: the same SGD with a per-batch OneCycleLR (momentum not cycled, so the update does
  * the same work) and clipNorm on, to measure what the schedule and the clipping cost in fit.
  */
 export function blastrain({ backend = 'native', threads, scheduled = false } = {}) {
-  const threadsName = `${threads} thread${threads > 1 ? 's' : ''}`;
+  const threadsName = threads === 'auto' ? 'threads per shape (default)' : `${threads} thread${threads > 1 ? 's' : ''}`;
   return {
     name: backend === 'js' ? 'blastrain plain-TS backend' : `blastrain native, ${threadsName}${scheduled ? ', per-batch OneCycleLR + clipNorm' : ''}`,
-    key: backend === 'js' ? 'blastrain-js' : `blastrain-native-${threads}t${scheduled ? '-scheduled' : ''}`,
+    key: backend === 'js' ? 'blastrain-js' : `blastrain-native-${threads === 'auto' ? 'auto' : `${threads}t`}${scheduled ? '-scheduled' : ''}`,
     async create(config, data) {
       const model = benchModel(config, backend, scheduled ? 1 : 0);
       const lrSchedule = scheduled ? new OneCycleLR({ maxLr: LR, totalSteps: 1e9, cycleMomentum: false }) : undefined;
