@@ -19,7 +19,8 @@
         "native/network.cpp",
         "native/optimizer.cpp",
         "native/rmsprop.cpp",
-        "native/sgd.cpp"
+        "native/sgd.cpp",
+        "native/small_gemm.cpp"
       ],
       "defines": [
         "NAPI_VERSION=8",

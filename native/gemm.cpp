@@ -1,8 +1,11 @@
 #include "gemm.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <new>
+#include <vector>
 
 #include "blas.h"
 
@@ -19,28 +22,21 @@ struct Shape {
   bool operator==(const Shape& o) const { return M == o.M && N == o.N && K == o.K && form == o.form; }
 };
 
-// One shape's choice. While `threads` is 0 the shape is being timed: slot 0 is one thread,
-// slot 1 the maximum.
 struct Choice {
   Shape shape;
   bool used;
-  int threads;
-  long calls_left;
-  int timed[2];
-  double best[2];
+  bool timing;    // a call is timing it now; others of the shape wait for its choice
+  int threads;    // 0 until chosen
+  double best[2]; // the best time at one thread and at the maximum
 };
 
-std::mutex lock;
+std::mutex lock;                 // everything below
+std::condition_variable changed; // a timing ended
 Choice table[kGemmShapes];
+int timings_running = 0;
 int initial_threads = 0;  // OpenBLAS's own count at load; 0 until first read
 int max_threads = 0;
 bool automatic = true;
-
-void start_timing(Choice* c) {
-  c->threads = 0;
-  c->timed[0] = c->timed[1] = 0;
-  c->best[0] = c->best[1] = std::numeric_limits<double>::infinity();
-}
 
 int max_locked() {
   if (initial_threads == 0) initial_threads = max_threads = openblas_get_num_threads();
@@ -52,9 +48,7 @@ Choice* find_locked(const Shape& s) {
   for (int probe = 0; probe < kGemmShapes; probe++) {
     Choice* c = &table[(h + probe) % kGemmShapes];
     if (!c->used) {
-      c->used = true;
-      c->shape = s;
-      start_timing(c);
+      *c = Choice{s, true, false, 0, {0, 0}};
       return c;
     }
     if (c->shape == s) return c;
@@ -62,78 +56,88 @@ Choice* find_locked(const Shape& s) {
   return nullptr;
 }
 
-// How one call runs: its thread count, and while its shape is timed, the slot its time goes to.
-struct Call {
-  int threads;
-  int slot;  // -1: not timed
-  Choice* choice;
-  std::chrono::steady_clock::time_point start;
-};
-
-Call begin(const Shape& s, double work, double one_thread) {
-  Call call{0, -1, nullptr, {}};
-  // OpenBLAS runs it on one thread whatever the count: nothing to choose, and no lock taken
-  // (the tiny networks' GEMMs are all of this kind, a few hundred nanoseconds each).
-  if (work <= one_thread) return call;
-  {
-    std::lock_guard<std::mutex> guard(lock);
-    int max = max_locked();
-    Choice* c = automatic && max > 1 ? find_locked(s) : nullptr;
-    if (c == nullptr) {
-      // A fixed count (set again here, in case an automatic call changed it since), one thread
-      // at most, or a full table: the maximum.
-      call.threads = max;
-    } else if (c->threads > 0 && c->calls_left > 0) {
-      c->calls_left--;
-      call.threads = c->threads;
-    } else {
-      if (c->threads > 0) start_timing(c);
-      // Alternate the settings, so a drift of the machine's load hits both alike.
-      call.slot = c->timed[0] <= c->timed[1] ? 0 : 1;
-      call.threads = call.slot == 0 ? 1 : max;
-      call.choice = c;
-    }
-  }
-  if (openblas_get_num_threads() != call.threads) openblas_set_num_threads(call.threads);
-  if (call.slot >= 0) call.start = std::chrono::steady_clock::now();
-  return call;
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void end(const Call& call) {
-  if (call.slot < 0) return;
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call.start).count();
-  std::lock_guard<std::mutex> guard(lock);
-  Choice* c = call.choice;
-  if (c->threads > 0) return;  // decided by another thread meanwhile
-  if (seconds < c->best[call.slot]) c->best[call.slot] = seconds;
-  c->timed[call.slot]++;
-  if (c->timed[0] >= kTimings && c->timed[1] >= kTimings) {
-    c->threads = c->best[0] <= c->best[1] ? 1 : initial_threads;  // the automatic maximum
-    c->calls_left = kRecheckCalls;
+// The thread count a call of this shape runs at (0: leave OpenBLAS's count as it is). In the
+// automatic mode the first call of a shape times `probe` (the same product into a scratch
+// output of `scratch` floats) at one thread and at the maximum, alternating, and records the
+// faster; calls of the shape that arrive meanwhile wait for that choice.
+template <typename Probe>
+int threads_for(const Shape& s, double work, double one_thread, long scratch, Probe probe) {
+  // No lock for products OpenBLAS keeps on one thread (all of the tiny networks').
+  if (work <= one_thread) return 0;
+  std::unique_lock<std::mutex> guard(lock);
+  int max;
+  Choice* c;
+  for (;;) {
+    max = max_locked();
+    c = automatic && max > 1 ? find_locked(s) : nullptr;
+    if (c == nullptr) return max;  // a fixed count, one thread at most, or a full table
+    if (!c->timing) break;
+    changed.wait(guard);  // then look again: the mode may have been set (and the table cleared) meanwhile
   }
+  if (c->threads > 0) return c->threads;
+  c->timing = true;
+  timings_running++;
+  guard.unlock();
+  double best[2] = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+  bool timed = false;
+  try {
+    std::vector<float> out(scratch);  // once per shape and process
+    for (int i = 0; i < 2 * kTimings; i++) {
+      int slot = i % 2;
+      openblas_set_num_threads(slot == 0 ? 1 : max);
+      auto start = std::chrono::steady_clock::now();
+      probe(out.data());
+      double seconds = seconds_since(start);
+      if (seconds < best[slot]) best[slot] = seconds;
+    }
+    timed = true;
+  } catch (const std::bad_alloc&) {
+    // No room for the scratch output: run at the maximum, untimed.
+  }
+  guard.lock();
+  c->threads = !timed || best[1] < best[0] ? max : 1;
+  c->best[0] = best[0];
+  c->best[1] = best[1];
+  c->timing = false;
+  timings_running--;
+  changed.notify_all();
+  return c->threads;
+}
+
+void use_threads(int threads) {
+  if (threads > 0 && openblas_get_num_threads() != threads) openblas_set_num_threads(threads);
 }
 
 }  // namespace
 
 void sgemm(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
            int lda, int ldb, float beta) {
-  Call call = begin(Shape{M, N, K, (trans_a ? 1 : 0) | (trans_b ? 2 : 0)}, (double)M * N * K, kGemmOneThread);
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              M, N, K, 1.0f, a, lda, b, ldb, beta, c, N);
-  end(call);
+  CBLAS_TRANSPOSE op_a = trans_a ? CblasTrans : CblasNoTrans, op_b = trans_b ? CblasTrans : CblasNoTrans;
+  Shape shape{M, N, K, (trans_a ? 1 : 0) | (trans_b ? 2 : 0)};
+  use_threads(threads_for(shape, (double)M * N * K, kGemmOneThread, (long)M * N, [&](float* out) {
+    cblas_sgemm(CblasRowMajor, op_a, op_b, M, N, K, 1.0f, a, lda, b, ldb, 0.0f, out, N);
+  }));
+  cblas_sgemm(CblasRowMajor, op_a, op_b, M, N, K, 1.0f, a, lda, b, ldb, beta, c, N);
 }
 
 void sgemv(float* y, const float* a, const float* x, int M, int N) {
-  Call call = begin(Shape{M, N, 1, kGemv}, (double)M * N, kGemvOneThread);
+  use_threads(threads_for(Shape{M, N, 1, kGemv}, (double)M * N, kGemvOneThread, M, [&](float* out) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, M, N, 1.0f, a, N, x, 1, 0.0f, out, 1);
+  }));
   cblas_sgemv(CblasRowMajor, CblasNoTrans, M, N, 1.0f, a, N, x, 1, 1.0f, y, 1);
-  end(call);
 }
 
 void gemm_set_threads(int threads) {
-  std::lock_guard<std::mutex> guard(lock);
+  std::unique_lock<std::mutex> guard(lock);
+  changed.wait(guard, [] { return timings_running == 0; });  // no call holds an entry
   max_locked();
   automatic = threads <= 0;
   max_threads = automatic ? initial_threads : threads;
+  for (Choice& c : table) c.used = false;
   openblas_set_num_threads(max_threads);
 }
 
@@ -151,7 +155,7 @@ int gemm_choices(GemmChoice* out, int capacity) {
   std::lock_guard<std::mutex> guard(lock);
   int n = 0;
   for (const Choice& c : table) {
-    if (!c.used || n == capacity) continue;
+    if (!c.used || c.threads == 0 || n == capacity) continue;
     const Shape& s = c.shape;
     // kGemv has neither trans bit set.
     out[n++] = GemmChoice{s.M, s.N, s.K, s.form == kGemv, (s.form & 1) != 0, (s.form & 2) != 0,

@@ -3,16 +3,16 @@
 // OpenBLAS 0.3.21 has one process-wide thread count. It already runs a GEMM on one thread when
 // M·N·K ≤ 65536·4 (interface/gemm.c) and a GEMV when M·N < 2304·4 (interface/gemv.c); above
 // that it splits every call over all its threads, and two threads lose to one on some shapes
-// (a few hundred rows, skinny outputs, or a second core busy with something else). So in the
-// automatic mode (the default) each larger shape is timed as it runs: its first calls alternate
-// between one thread and the maximum, each setting timed three times, and the faster (by its
-// best time) is used for the next kRecheckCalls calls, after which the shape is timed again, so
-// a choice made while the machine was busy does not stick. The choices live in a small
-// process-wide table behind a mutex (only shapes past OpenBLAS's thresholds reach it, each
-// call of which costs microseconds at least). A fixed count (gemm_set_threads(n)) turns all of
-// this off: every call then runs with n threads, OpenBLAS's thresholds aside. The choices, one
-// thread against the count OpenBLAS started with, stay in the table for when the automatic mode
-// is set again.
+// (a few dozen rows, a narrow output, or a second core busy with something else). So in the
+// automatic mode (the default) the first call of each larger shape first times it on a scratch
+// output, alternating one thread and the maximum three times each, and that call and every later
+// one of the shape run at the faster (by its best time). A choice is made once per shape and
+// process and kept, because the thread count changes the last bits of OpenBLAS's sums: a
+// program gets the same results each time it runs the same calls (setting the mode again,
+// gemm_set_threads, starts the choices afresh). The choices live in a small process-wide table
+// behind a mutex; only shapes past OpenBLAS's limits reach it, each call of which costs
+// microseconds at least. A fixed count (gemm_set_threads(n)) turns all of this off: every call
+// then runs with n threads, OpenBLAS's limits aside.
 #pragma once
 
 // c (M, N) = op(a) · op(b) + beta · c, row-major; op transposes when asked.
@@ -25,22 +25,20 @@ void sgemm(float* c, const float* a, const float* b, int M, int N, int K, bool t
 void sgemv(float* y, const float* a, const float* x, int M, int N);
 
 // threads ≥ 1: every call at that count. 0: automatic (the default), up to the count OpenBLAS
-// started with (all cores, or OPENBLAS_NUM_THREADS).
+// started with (all cores, or OPENBLAS_NUM_THREADS). Either way the choices made so far are
+// dropped.
 void gemm_set_threads(int threads);
 // The count every call runs at, or in the automatic mode the most a call may use.
 int gemm_max_threads();
 bool gemm_automatic_threads();
-
-// The calls a shape runs with its chosen count before it is timed again.
-constexpr long kRecheckCalls = 1000;
 
 // One shape's choice as the table holds it.
 struct GemmChoice {
   int M, N, K;     // K is 1 for a GEMV (M, N)
   bool gemv;
   bool trans_a, trans_b;
-  int threads;     // 0: still being timed
-  double best_one, best_max;  // the best time of each setting in the last timing (seconds; ∞ untimed)
+  int threads;
+  double best_one, best_max;  // the best time of each setting (seconds)
 };
 
 // Copies up to `capacity` of the table's shapes into out; returns how many it copied.

@@ -135,3 +135,29 @@ describe('native backend matches the TypeScript reference', () => {
     );
   });
 });
+
+// The native dense layer runs each product through its own loops when it is small
+// (native/small_gemm.h: a forward pass with at least 4 outputs and at most 256 weights; a
+// backward product of at most 16,384 multiply-adds), else through OpenBLAS (a GEMV for one row):
+// each network below has layers on both sides of those limits, checked against the reference as
+// above.
+test.each([
+  ['BLAS forward passes, a small backward in the second layer (64 × 48 × 3)', 40, [48], 3, 64],
+  ['a BLAS forward (80 × 64 weights) with a small backward (3 rows)', 80, [64], 2, 3],
+  ['small layers only, one row per batch', 5, [7], 4, 1],
+  ['small forward passes, a BLAS backward in the first layer (256 × 8 × 16)', 8, [16], 4, 256],
+  ['BLAS everywhere', 96, [128, 96], 40, 32],
+] as const)('native paths by size match the reference: %s', async (_, inputSize, hidden, outputs, batchSize) => {
+  const c: Config = {
+    inputSize, hidden: hidden.map((units) => ({ units, activation: 'tanh' as const })), outputs, loss: 'categoricalCrossentropy', outputActivation: 'softmax',
+    samples: 3 * batchSize, batchSize, epochs: 2, shuffle: true, labels: true, optimizer: { type: 'sgd', options: { lr: 0.05, momentum: 0.9 } }, seed: 3,
+  };
+  const { x, y } = data(c);
+  const [native, js] = [build(c, 'native'), build(c, 'js')];
+  const options = { epochs: c.epochs, batchSize, shuffle: true };
+  expectClose((await native.fit(x, y, options)).loss, (await js.fit(x, y, options)).loss, 1e-4, 1e-5, 'epoch losses');
+  expectClose(native.params, js.params, 1e-4, 1e-6, 'params');
+  expectClose(native.predict(x), js.predict(x), 1e-4, 1e-6, 'predictions');
+  // One row at a time: a GEMV per layer too large for the loops.
+  expectClose(native.predict(x.subarray(0, inputSize)), js.predict(x.subarray(0, inputSize)), 1e-4, 1e-6, 'one-row predictions');
+});
