@@ -60,9 +60,9 @@ export function blasInfo(): BlasInfo & { arch: string; binary: string } {
 /**
  * Threads per BLAS call. `'auto'` (the default): each matrix product whose shape OpenBLAS would
  * spread over its threads runs on one thread or on all cores, whichever its first call measured
- * faster on this machine; the choice is kept for the process (setting the mode again starts
- * afresh), so repeated runs give identical results. A number from 1 to 1024: every call runs with
- * that many threads.
+ * faster on this machine; the choice is kept for the process, so repeated runs give identical
+ * results. A number from 1 to 1024: every call runs with that many threads (the automatic
+ * choices stay for when `'auto'` is set again).
  */
 export function setNumThreads(threads: number | 'auto'): void {
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) {

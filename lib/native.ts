@@ -28,8 +28,8 @@ export interface BlasInfo {
   /** Whether each matrix product's thread count is chosen for its shape (the default; setNumThreads). */
   automaticThreads: boolean;
   /**
-   * The matrix products the automatic mode has chosen a count for (those large enough for
-   * OpenBLAS to spread over threads), since the mode was last set: the shape (`m`×`k` times
+   * The matrix products the automatic mode has chosen a count for in this process (those large
+   * enough for OpenBLAS to spread over threads): the shape (`m`×`k` times
    * `k`×`n`; a GEMV has `k` 1), the count chosen, and the best of three timed calls at one
    * thread and at the maximum (Infinity when no scratch memory could be had to time it).
    */

@@ -33,7 +33,6 @@ struct Choice {
 std::mutex lock;                 // everything below
 std::condition_variable changed; // a timing ended
 Choice table[kGemmShapes];
-int timings_running = 0;
 int initial_threads = 0;  // OpenBLAS's own count at load; 0 until first read
 int max_threads = 0;
 bool automatic = true;
@@ -76,11 +75,10 @@ int threads_for(const Shape& s, double work, double one_thread, long scratch, Pr
     c = automatic && max > 1 ? find_locked(s) : nullptr;
     if (c == nullptr) return max;  // a fixed count, one thread at most, or a full table
     if (!c->timing) break;
-    changed.wait(guard);  // then look again: the mode may have been set (and the table cleared) meanwhile
+    changed.wait(guard);  // then look again: the mode may have been set meanwhile
   }
   if (c->threads > 0) return c->threads;
   c->timing = true;
-  timings_running++;
   guard.unlock();
   double best[2] = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
   bool timed = false;
@@ -99,11 +97,10 @@ int threads_for(const Shape& s, double work, double one_thread, long scratch, Pr
     // No room for the scratch output: run at the maximum, untimed.
   }
   guard.lock();
-  c->threads = !timed || best[1] < best[0] ? max : 1;
+  c->threads = !timed || best[1] < best[0] ? max : 1;  // max: the automatic mode's, initial_threads
   c->best[0] = best[0];
   c->best[1] = best[1];
   c->timing = false;
-  timings_running--;
   changed.notify_all();
   return c->threads;
 }
@@ -132,12 +129,10 @@ void sgemv(float* y, const float* a, const float* x, int M, int N) {
 }
 
 void gemm_set_threads(int threads) {
-  std::unique_lock<std::mutex> guard(lock);
-  changed.wait(guard, [] { return timings_running == 0; });  // no call holds an entry
+  std::lock_guard<std::mutex> guard(lock);
   max_locked();
   automatic = threads <= 0;
   max_threads = automatic ? initial_threads : threads;
-  for (Choice& c : table) c.used = false;
   openblas_set_num_threads(max_threads);
 }
 

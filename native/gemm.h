@@ -7,12 +7,11 @@
 // automatic mode (the default) the first call of each larger shape first times it on a scratch
 // output, alternating one thread and the maximum three times each, and that call and every later
 // one of the shape run at the faster (by its best time). A choice is made once per shape and
-// process and kept, because the thread count changes the last bits of OpenBLAS's sums: a
-// program gets the same results each time it runs the same calls (setting the mode again,
-// gemm_set_threads, starts the choices afresh). The choices live in a small process-wide table
-// behind a mutex; only shapes past OpenBLAS's limits reach it, each call of which costs
-// microseconds at least. A fixed count (gemm_set_threads(n)) turns all of this off: every call
-// then runs with n threads, OpenBLAS's limits aside.
+// process and kept (through any change of mode), because the thread count changes the last bits
+// of OpenBLAS's sums: a program gets the same results each time it runs the same calls. The
+// choices live in a small process-wide table behind a mutex; only shapes past OpenBLAS's limits
+// reach it, each call of which costs microseconds at least. A fixed count (gemm_set_threads(n))
+// turns all of this off: every call then runs with n threads, OpenBLAS's limits aside.
 #pragma once
 
 // c (M, N) = op(a) · op(b) + beta · c, row-major; op transposes when asked.
@@ -25,8 +24,7 @@ void sgemm(float* c, const float* a, const float* b, int M, int N, int K, bool t
 void sgemv(float* y, const float* a, const float* x, int M, int N);
 
 // threads ≥ 1: every call at that count. 0: automatic (the default), up to the count OpenBLAS
-// started with (all cores, or OPENBLAS_NUM_THREADS). Either way the choices made so far are
-// dropped.
+// started with (all cores, or OPENBLAS_NUM_THREADS), with the choices made so far.
 void gemm_set_threads(int threads);
 // The count every call runs at, or in the automatic mode the most a call may use.
 int gemm_max_threads();
