@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  activationBackward, activationForward, clipGradients, denseBackward, denseForward, dropoutForward, mseLoss, sigmoid, sigmoidBceLoss,
+  activationBackward, activationForward, clipGradients, denseBackward, denseForward, dropoutForward, dropoutUniform, mseLoss, sigmoid, sigmoidBceLoss,
   softmaxCrossentropyLoss, type Targets,
 } from '../lib/backends/js/kernels';
 import { optimizerStep } from '../lib/backends/js/optimizer';
@@ -132,7 +132,9 @@ test('clipGradients returns the norm before clipping, scales to maxNorm, then cl
   expect(clipGradients(g, 0, 0)).toBe(5);
   expect(Array.from(g)).toEqual([3, -4]);
   expect(clipGradients(g, 1, 0)).toBe(5);
-  expectClose(g, [0.6, -0.8], 1e-6, 0);
+  // torch.nn.utils.clip_grad_norm_: factor max_norm / (norm + 1e-6), applied in float32.
+  const factor = Math.fround(1 / (5 + 1e-6));
+  expect(Array.from(g)).toEqual([3 * factor, -4 * factor]);
   const h = Float64Array.of(3, -4, 0.25);
   expect(clipGradients(h, 10, 0.5)).toBeCloseTo(Math.sqrt(25.0625), 14); // under the norm: only the clamp
   expect(Array.from(h)).toEqual([0.5, -0.5, 0.25]);
@@ -153,6 +155,12 @@ test('dropout keeps a unit with probability 1 − rate, scaled by 1 / (1 − rat
   const next = new Float64Array(B * C);
   dropoutForward(next, x, B, C, rate, { ...key, step: 4 });
   expect(Array.from(next)).not.toEqual(Array.from(y));
+  // A unit whose draw equals the rate exactly is kept (u ≥ rate: P(keep) = 1 − rate for draws in
+  // multiples of 2^-24); the draw is a float32, so it can be the rate itself.
+  const u = dropoutUniform(key, 0, 0);
+  const one = new Float64Array(1);
+  dropoutForward(one, Float64Array.of(1), 1, 1, u, key);
+  expect(one[0]).toBe(Math.fround(1 / Math.fround(1 - u)));
 });
 
 // PyTorch's own steps in float64 (scripts/generate-vectors.py → fixtures/optimizer-steps.json):

@@ -124,7 +124,8 @@ function reference(c: Case, p: Float32Array, y: Float32Array | Int32Array, rows:
   };
 }
 
-describe.each(CASES)('$name', (c) => {
+// Titles through '%s' (no quotes in the test names, which StrykerJS matches tests by).
+describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
   // 700 rows: three inference chunks of 256, the last one short.
   const { x, y } = data(c, 700, 11);
 
@@ -200,6 +201,15 @@ test('defaults: accuracy for the cross-entropy losses, nothing for mse; [] turns
   expect(model('mse').metricNames).toEqual([]);
   expect(Object.keys(model('categoricalCrossentropy', []).evaluate(new Float32Array(4), Int32Array.from([0, 1])))).toEqual(['loss']);
   expect(METRIC_NAMES).toEqual(['accuracy', 'topKAccuracy', 'mae', 'mse', 'rmse', 'precision', 'recall', 'f1']);
+});
+
+test.each(['native', 'js'] as const)('%s backend: a score exactly at the threshold and a target of exactly 0.5 are negatives (y > 0.5, as Keras)', (backend) => {
+  const model = new Sequential({ inputSize: 2, layers: [new Dense(1, { activation: 'sigmoid' })], backend });
+  model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD(), metrics: ['accuracy', 'precision', 'recall'] });
+  model.params.fill(0); // every output is sigmoid(0) = 0.5 exactly
+  const result = model.evaluate(new Float32Array(6), Float32Array.of(1, 0, 0.5));
+  // Predicted: no, no, no. True: yes, no, no. So one miss, no true or false positive.
+  expect(result).toMatchObject({ accuracy: 2 / 3, precision: 0, recall: 0 });
 });
 
 test('a metric that cannot be computed for the loss, a duplicate or an unknown name is refused, naming it', () => {

@@ -1,6 +1,12 @@
 // Plain-TypeScript twins of native/*.cpp, one function per kernel with the same argument order
 // (outputs first) and the same maths; see the C++ headers for the formulas. Generic over
 // Float32Array and Float64Array so the gradient checks can run them in double precision.
+//
+// Mutation testing (docs/mutation-js.md) marks the loops' `<` → `<=` "one past the end" as
+// equivalent: every array these loops index is a view of exactly the length they cover, so the
+// extra write is dropped (a typed array ignores writes past its end, and what the pass reads
+// there only feeds that write) or lands on the next row's first element, which that row then
+// writes again.
 import {
   ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH,
   LOSS_MSE, type CounterPlan,
@@ -29,8 +35,10 @@ function targetSample(t: Targets, i: number): number {
 
 // y (B, OC) = x (B, C) · Wᵀ (C, OC) + b
 export function denseForward(y: Floats, x: Floats, weight: Floats, bias: Floats, B: number, C: number, OC: number): void {
+  // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
   for (let b = 0; b < B; b++) {
     const xRow = b * C;
+    // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
     for (let o = 0; o < OC; o++) {
       const wRow = o * C;
       let sum = bias[o] as number;
@@ -46,18 +54,22 @@ export function denseBackward(
   B: number, C: number, OC: number,
 ): void {
   for (let b = 0; b < B; b++) {
+    // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
     for (let o = 0; o < OC; o++) {
       const g = dy[b * OC + o] as number;
       dbias[o] = (dbias[o] as number) + g;
+      // Stryker disable next-line ConditionalExpression: a shortcut; a zero gradient adds 0 · x = 0 (x finite: inputs are checked, activations bounded)
       if (g === 0) continue;
       for (let c = 0; c < C; c++) dweight[o * C + c] = (dweight[o * C + c] as number) + g * (x[b * C + c] as number);
     }
   }
   if (dx === null) return;
   dx.fill(0, 0, B * C);
+  // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
   for (let b = 0; b < B; b++) {
     for (let o = 0; o < OC; o++) {
       const g = dy[b * OC + o] as number;
+      // Stryker disable next-line ConditionalExpression: a shortcut; a zero gradient adds 0 · w = 0 (weights are finite: every update is checked)
       if (g === 0) continue;
       for (let c = 0; c < C; c++) dx[b * C + c] = (dx[b * C + c] as number) + g * (weight[o * C + c] as number);
     }
@@ -65,6 +77,7 @@ export function denseBackward(
 }
 
 export function sigmoid(z: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: both branches are the logistic function, written two ways so neither overflows; at z = 0 both give 0.5 and elsewhere they agree to float64 round-off, far below the float32 every result is stored in
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
@@ -91,15 +104,19 @@ export function activationForward(y: Floats, B: number, C: number, act: number, 
       for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) y[i] = 0;
       return;
     case ACT_LEAKY_RELU:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top); and at y = 0 both branches give 0
       for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) y[i] = alpha * (y[i] as number);
       return;
     case ACT_SIGMOID:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < n; i++) y[i] = sigmoid(y[i] as number);
       return;
     case ACT_TANH:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i] as number);
       return;
     case ACT_SOFTMAX:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let b = 0; b < B; b++) softmaxRow(y, b * C, C);
       return;
   }
@@ -112,18 +129,23 @@ export function activationBackward(d: Floats, y: Floats, B: number, C: number, a
     case ACT_LINEAR:
       return;
     case ACT_RELU:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) d[i] = 0;
       return;
     case ACT_LEAKY_RELU:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < n; i++) if (!((y[i] as number) > 0)) d[i] = alpha * (d[i] as number);
       return;
     case ACT_SIGMOID:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < n; i++) d[i] = (d[i] as number) * (y[i] as number) * (1 - (y[i] as number));
       return;
     case ACT_TANH:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < n; i++) d[i] = (d[i] as number) * (1 - (y[i] as number) * (y[i] as number));
       return;
     case ACT_SOFTMAX:
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let b = 0; b < B; b++) {
         let dot = 0;
         for (let c = 0; c < C; c++) dot += (d[b * C + c] as number) * (y[b * C + c] as number);
@@ -168,6 +190,7 @@ export function softmaxCrossentropyLoss(dlogits: Floats | null, logits: Floats, 
       }
       sum += lse * ySum - yz;
       if (dlogits !== null) {
+        // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
         for (let k = 0; k < K; k++) {
           dlogits[z + k] = (Math.exp((logits[z + k] as number) - lse) * ySum - (y[sample * K + k] as number)) / B;
         }
@@ -176,6 +199,7 @@ export function softmaxCrossentropyLoss(dlogits: Floats | null, logits: Floats, 
       const label = t.data[sample] as number;
       sum += lse - (logits[z + label] as number);
       if (dlogits !== null) {
+        // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
         for (let k = 0; k < K; k++) dlogits[z + k] = (Math.exp((logits[z + k] as number) - lse) - (k === label ? 1 : 0)) / B;
       }
     }
@@ -287,6 +311,7 @@ export interface SgdOptions {
 
 // torch.optim.SGD, element by element (native/sgd.h has the formulas).
 export function sgdStep(params: Floats, momentum: Floats, grads: Floats, o: SgdOptions, firstStep: boolean): void {
+  // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
   for (let i = 0; i < params.length; i++) {
     let g = (grads[i] as number) + o.weightDecay * (params[i] as number);
     if (o.momentum !== 0) {
@@ -317,6 +342,7 @@ export function adamStep(
   const correction2Sqrt = Math.sqrt(1 - o.beta2 ** step);
   const decay = o.decoupled ? 1 - o.lr * o.weightDecay : 1;
   const l2 = o.decoupled ? 0 : o.weightDecay;
+  // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
   for (let i = 0; i < params.length; i++) {
     const g = (grads[i] as number) + l2 * (params[i] as number);
     const m = (expAvg[i] = o.beta1 * (expAvg[i] as number) + (1 - o.beta1) * g);
@@ -337,6 +363,7 @@ export interface RmspropOptions {
 
 // torch.optim.RMSprop (native/rmsprop.h has the formulas).
 export function rmspropStep(params: Floats, squareAvg: Floats, momentum: Floats, gradAvg: Floats, grads: Floats, o: RmspropOptions): void {
+  // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
   for (let i = 0; i < params.length; i++) {
     const g = (grads[i] as number) + o.weightDecay * (params[i] as number);
     let s = (squareAvg[i] = o.rho * (squareAvg[i] as number) + (1 - o.rho) * g * g);
@@ -361,13 +388,16 @@ export function clipGradients(grads: Floats, maxNorm: number, maxValue: number):
   const norm = Math.sqrt(sum);
   if (maxNorm > 0) {
     const coefficient = maxNorm / (norm + 1e-6);
+    // Stryker disable next-line EqualityOperator: a factor of exactly 1 scales by 1, which is exact
     if (coefficient < 1) {
       const c = Math.fround(coefficient);
+      // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
       for (let i = 0; i < grads.length; i++) grads[i] = (grads[i] as number) * c;
     }
   }
   if (maxValue > 0) {
     const v = Math.fround(maxValue);
+    // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
     for (let i = 0; i < grads.length; i++) grads[i] = Math.min(v, Math.max(-v, grads[i] as number));
   }
   return norm;
@@ -401,7 +431,9 @@ export function dropoutUniform(key: DropoutKey, row: number, unit: number): numb
 // y = x ⊙ mask / (1 − rate); backward applies the same to dy. rate is float32 (Layout rounds it).
 export function dropoutForward(y: Floats, x: Floats, B: number, C: number, rate: number, key: DropoutKey): void {
   const scale = Math.fround(1 / Math.fround(1 - rate));
+  // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
   for (let b = 0; b < B; b++) {
+    // Stryker disable next-line EqualityOperator: one past the end (see the note at the top)
     for (let c = 0; c < C; c++) {
       const i = b * C + c;
       y[i] = dropoutUniform(key, b, c) >= rate ? (x[i] as number) * scale : 0;

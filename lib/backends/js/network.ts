@@ -23,6 +23,7 @@ export interface Batch {
   readonly step?: number;
 }
 
+// Stryker disable next-line ConditionalExpression: undefined >= 0 is false too; the test says what is meant
 const training = (batch: Batch): boolean => batch.step !== undefined && batch.step >= 0;
 const keyOf = (net: Memory, batch: Batch, l: number) => ({ seed: net.layout.seed, step: batch.step as number, layer: l });
 
@@ -57,6 +58,7 @@ function batchInput(net: Memory, batch: Batch): Floats {
 function gatherInput(net: Memory, batch: Batch): void {
   if (batch.rows === null) return;
   const C = net.layout.inputSize;
+  // Stryker disable next-line EqualityOperator: one row past the batch lands in the first layer's act block, which the forward pass writes before anything reads it (or, past the end of rows, copies nothing)
   for (let b = 0; b < batch.count; b++) {
     const row = batch.rows[batch.start + b] as number;
     net.workspace.set(batch.x.subarray(row * C, (row + 1) * C), b * C);
@@ -111,6 +113,7 @@ export function networkBackward(net: Memory, batch: Batch): void {
   const B = batch.count;
   for (let l = layout.layers - 1; l >= 0; l--) {
     const input = l === 0 ? batchInput(net, batch) : act(net, l - 1, B);
+    // Stryker disable next-line ConditionalExpression: layer −1's delta is an empty view (its offsets are NaN), so the first layer's input gradient would be computed into nothing
     const dinput = l === 0 ? null : delta(net, l - 1, B);
     if (layout.kinds[l] === LAYER_DROPOUT) {
       if (dinput !== null) dropoutForward(dinput, delta(net, l, B), B, layout.outOf(l), layout.rates[l] as number, keyOf(net, batch, l));
@@ -120,6 +123,7 @@ export function networkBackward(net: Memory, batch: Batch): void {
         weight(net, net.params, l), B, layout.inOf(l), layout.outOf(l),
       );
     }
+    // Stryker disable next-line ConditionalExpression: with no input gradient (the first layer) the width of layer −1 is undefined, so the pass covers no element
     if (dinput !== null) activationBackward(dinput, input, B, layout.outOf(l - 1), layout.actOf(l - 1), layout.alphaOf(l - 1));
   }
 }
@@ -128,6 +132,7 @@ export function networkBackward(net: Memory, batch: Batch): void {
 export function networkCount(net: Memory, slots: Float64Array, targets: Targets, B: number): void {
   const { layout } = net;
   const { counters } = layout.plan;
+  // Stryker disable next-line ConditionalExpression: a shortcut; no counters accumulate nothing and need no activated output
   if (counters.length === 0) return;
   const K = layout.outputs;
   const L = layout.layers;
