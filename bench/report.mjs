@@ -32,9 +32,18 @@ const rows = [
 ];
 console.log(rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|---|${'---:|'.repeat(configs.length)}` : ''}`).join('\n'));
 
-// What a per-batch schedule and clipping cost (run.mjs scheduleCost), as a second table.
+const percent = (v) => `${(100 * v).toFixed(1)}%`;
+
+// The default thread choice against the better fixed count (run.mjs threadChoice).
+if (report.threadChoice?.length) {
+  console.log('\n| threads per shape (the default) ÷ the better of 1 and all cores | median of interleaved rounds | range | rounds 1 thread beat all cores |\n|---|---:|---:|---:|');
+  for (const c of report.threadChoice) {
+    console.log(`| ${c.config} | ${percent(c.medianRatio)} (${c.rounds} rounds) | ${percent(Math.min(...c.ratios))}–${percent(Math.max(...c.ratios))} | ${c.roundsOneThreadFaster} |`);
+  }
+}
+
+// What a per-batch schedule and clipping cost (run.mjs scheduleCost), as a third table.
 if (report.scheduleCost?.length) {
-  const percent = (v) => `${(100 * v).toFixed(1)}%`;
   console.log('\n| per-batch OneCycleLR + clipNorm, ÷ plain SGD | threads | median of interleaved pairs | range |\n|---|---:|---:|---:|');
   for (const c of report.scheduleCost) {
     console.log(`| ${c.config} | ${c.threads} | ${percent(c.medianRatio)} (${c.ratios.length} pairs) | ${percent(Math.min(...c.ratios))}–${percent(Math.max(...c.ratios))} |`);
