@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
-    files: { type: 'string', default: 'dense,activation,loss,sgd,adam,rmsprop,network' },
+    files: { type: 'string', default: 'dense,small_gemm,activation,loss,sgd,adam,rmsprop,network' },
     sample: { type: 'string' },
     seed: { type: 'string', default: '1' },
     report: { type: 'string' },
