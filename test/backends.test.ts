@@ -160,4 +160,17 @@ test.each([
   expectClose(native.predict(x), js.predict(x), 1e-4, 1e-6, 'predictions');
   // One row at a time: a GEMV per layer too large for the loops.
   expectClose(native.predict(x.subarray(0, inputSize)), js.predict(x.subarray(0, inputSize)), 1e-4, 1e-6, 'one-row predictions');
+  // Step by step over all the rows at once: backward adds into the gradients until zeroGrad, on
+  // either path (a BLAS product accumulates with beta = 1), so a second pass doubles them, to
+  // float32 round-off: the sums over the rows restart from the first pass's (measured ≤ 3e-6
+  // relative; a product that overwrote instead would be off by half).
+  for (const model of [native, js]) {
+    model.zeroGrad();
+    model.forward(x);
+    model.backward(y);
+    const once = model.grads.slice();
+    model.forward(x);
+    model.backward(y);
+    expectClose(model.grads, once.map((v) => 2 * v), 1e-4, 1e-7, 'gradients after two passes');
+  }
 });
