@@ -40,6 +40,8 @@ const TESTS = [
 // Changes that cannot alter behaviour, by file and the mutated line's text, with the reason.
 const ONE_PAST = 'writes one float past its block, into the next block of the same workspace, which is written before it is read (a memory error no result shows, inside one allocation so ASan cannot see it either; only a canary between blocks would)';
 const TIE = 'differs only at an exact tie, where both branches give the same value';
+const SAME_SUMS = 'moves a block boundary: the same sums in the same order, in narrower vectors or single rows';
+const OTHER_PATH = "sends some products to the other path (these loops or OpenBLAS): the same product summed in another order, within the tests' float32 tolerances; only the speed differs";
 const EQUIVALENT = [
   { file: 'sgd.cpp', line: 'if (c != 1.0f) cblas_sscal(n, c, momentum, 1);', to: '0.0f', why: 'then it also scales by c = 1, which is exact' },
   { file: 'network.cpp', line: 'if (pending_scale != 1.0f) clip_scale(grads, (int)n_params, pending_scale);', to: '0.0f', why: 'then it also scales by 1, which is exact' },
@@ -68,6 +70,18 @@ const EQUIVALENT = [
     ['loss.cpp', 'for (int k = 0; k < K; k++) dz[k] = (dz[k] * inv_sum * (float)y_sum - y[k]) / (float)B;'],
     ['loss.cpp', 'for (int k = 0; k < K; k++) dz[k] = (dz[k] * inv_sum - (k == label ? 1.0f : 0.0f)) / (float)B;'],
   ].map(([file, line]) => ({ file, line, to: '<=', why: ONE_PAST })),
+  // small_gemm.cpp sums every result element over k in order whatever the blocking, so a block
+  // boundary moved computes the same numbers with narrower vectors or single rows; and which path
+  // a product takes (these loops or OpenBLAS) changes only the order of its sums and the speed.
+  ...[
+    ['for (; n + 8 <= N; n += 8) block<v8, R>(c, a, a_row, a_col, b, bias, accumulate, N, K, n);', '<', SAME_SUMS],
+    ['if (n + 4 <= N) {', '<', SAME_SUMS],
+    ['for (; m + 4 <= M; m += 4)', '<', SAME_SUMS],
+    ['bool small_forward_fits(int C, int OC) { return OC >= 4 && (long)C * OC <= kSmallWeights; }', '>', OTHER_PATH],
+    ['bool small_forward_fits(int C, int OC) { return OC >= 4 && (long)C * OC <= kSmallWeights; }', '<', OTHER_PATH],
+    ['bool small_gemm_fits(int M, int N, int K) { return (long)M * N * K <= kSmallWork; }', '<', OTHER_PATH],
+    ['bool small_gemm_fits(int M, int N, int K) { return (long)M * N * K <= kSmallWork; }', '/', OTHER_PATH],
+  ].map(([line, to, why]) => ({ file: 'small_gemm.cpp', line, to, why })),
 ];
 
 const OPERATORS = [
