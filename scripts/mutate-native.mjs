@@ -75,6 +75,7 @@ const EQUIVALENT = [
   // a product takes (these loops or OpenBLAS) changes only the order of its sums and the speed.
   ...[
     ['for (; n + 8 <= N; n += 8) block<v8, R>(c, a, a_row, a_col, b, bias, accumulate, N, K, n);', '<', SAME_SUMS],
+    ['for (; n + 8 <= N; n += 8) block<v8, R>(c, a, a_row, a_col, b, bias, accumulate, N, K, n);', '(dropped)', SAME_SUMS],
     ['if (n + 4 <= N) {', '<', SAME_SUMS],
     ['for (; m + 4 <= M; m += 4)', '<', SAME_SUMS],
     ['bool small_forward_fits(int C, int OC) { return OC >= 4 && (long)C * OC <= kSmallWeights; }', '>', OTHER_PATH],
