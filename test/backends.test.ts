@@ -157,6 +157,9 @@ test.each([
   const options = { epochs: c.epochs, batchSize, shuffle: true };
   expectClose((await native.fit(x, y, options)).loss, (await js.fit(x, y, options)).loss, 1e-4, 1e-5, 'epoch losses');
   expectClose(native.params, js.params, 1e-4, 1e-6, 'params');
+  // After fit the gradients of its last batch stay readable, as PyTorch's .grad does.
+  expect(native.grads.some((g) => g !== 0)).toBe(true);
+  expectClose(native.grads, js.grads, 1e-4, 1e-6, 'gradients of the last batch');
   expectClose(native.predict(x), js.predict(x), 1e-4, 1e-6, 'predictions');
   // One row at a time: a GEMV per layer too large for the loops.
   expectClose(native.predict(x.subarray(0, inputSize)), js.predict(x.subarray(0, inputSize)), 1e-4, 1e-6, 'one-row predictions');
@@ -173,4 +176,23 @@ test.each([
     model.backward(y);
     expectClose(model.grads, once.map((v) => 2 * v), 1e-4, 1e-7, 'gradients after two passes');
   }
+});
+
+test.each(['native', 'js'] as const)('%s: a fit stopped before a run of batches starts leaves the last batch\'s gradients in place', async (backend) => {
+  const c: Config = {
+    inputSize: 3, hidden: [{ units: 5, activation: 'tanh' }], outputs: 2, loss: 'mse', outputActivation: 'linear',
+    samples: 12, batchSize: 4, epochs: 2, shuffle: false, labels: false, optimizer: { type: 'sgd', options: { lr: 0.05 } }, seed: 9,
+  };
+  const { x, y } = data(c);
+  const model = build(c, backend);
+  let afterFirstEpoch: Float32Array | undefined;
+  await model.fit(x, y, {
+    epochs: 2, batchSize: 4, shuffle: false,
+    callbacks: {
+      onEpochEnd: () => void (afterFirstEpoch ??= model.grads.slice()),
+      onEpochBegin: (epoch) => void (epoch === 1 && (model.stopTraining = true)),
+    },
+  });
+  expect(afterFirstEpoch!.some((g) => g !== 0)).toBe(true);
+  expect(model.grads).toEqual(afterFirstEpoch);
 });

@@ -3,7 +3,7 @@
 // library's codes, it never crashes.
 import { describe, expect, test } from 'vitest';
 import {
-  BATCH_GRAD_NORM, JOB_BAD_LABEL, JOB_DONE, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
+  BATCH_GRAD_NORM, JOB_BAD_LABEL, JOB_DONE, JOB_STOPPED, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
 } from '../lib/job';
 import { LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, Layout, type Plan } from '../lib/layout';
 import { loadNative } from '../lib/native';
@@ -43,6 +43,16 @@ describe('native argument guards', () => {
     const stats = statsFor(2, layout.batchStats);
     m.train(x, labels, null, 2, 0, 2, 0, stats, null, false, false);
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED]]).toEqual([JOB_DONE, 2]);
+  });
+
+  test('a run stopped before its first batch leaves the gradients as they were (the last batch\'s)', async () => {
+    const m = model();
+    grads.fill(0.25);
+    const stats = statsFor(2, layout.batchStats);
+    await m.trainAsync(x, labels, null, 2, 0, 2, 0, stats, null, false, Int32Array.of(1)); // stop already requested
+    expect([stats[STATS_STATUS], stats[STATS_COMPLETED]]).toEqual([JOB_STOPPED, 0]);
+    expect(grads.every((g) => g === 0.25)).toBe(true);
+    grads.fill(0);
   });
 
   test('train with checkFinite reports the first non-finite input and trains nothing', () => {
