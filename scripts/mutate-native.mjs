@@ -30,11 +30,11 @@ const { values: args } = parseArgs({
 });
 
 // The tests that run every kernel: PyTorch vectors, gradient checks, the backend comparison,
-// the independent references, the learning checks.
+// the independent references, the learning checks, the metric counters.
 const TESTS = [
   'test/vectors.test.ts', 'test/gradcheck.test.ts', 'test/backends.test.ts', 'test/independent-references.test.ts',
   'test/learning.test.ts', 'test/optimizers.test.ts', 'test/native-guards.test.ts', 'test/errors.test.ts', 'test/schedules.test.ts',
-  'test/dropout.test.ts',
+  'test/dropout.test.ts', 'test/metrics.test.ts',
 ];
 
 // Changes that cannot alter behaviour, by file and the mutated line's text, with the reason.
