@@ -45,6 +45,16 @@ describe('native argument guards', () => {
     expect([stats[STATS_STATUS], stats[STATS_COMPLETED]]).toEqual([JOB_DONE, 2]);
   });
 
+  test('evaluate writes its totals afresh: an array passed again is not added to', () => {
+    const m = model();
+    const totals = new Float64Array(layout.batchStats).fill(7);
+    m.evaluate(x, labels, totals);
+    const once = totals.slice();
+    expect(once[0]).toBeCloseTo(Math.log(2), 5); // the mean loss: every row's output is (½, ½)
+    m.evaluate(x, labels, totals);
+    expect(totals).toEqual(once);
+  });
+
   test('a run stopped before its first batch leaves the gradients as they were (the last batch\'s)', async () => {
     const m = model();
     grads.fill(0.25);
