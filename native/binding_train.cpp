@@ -152,16 +152,12 @@ void on_teardown(void* data) {
 // Synchronous calls on the main thread never wait here.
 static std::mutex blas_turn;
 
-// OpenBLAS 0.3.21 (interface/gemm.c) runs a GEMM on one thread when M·N·K is at most
-// SMP_THRESHOLD_MIN (65536) × GEMM_MULTITHREAD_THRESHOLD (4).
-constexpr double kThreadedGemm = 65536.0 * 4;
-
 static bool uses_blas_threads(const Job& job) {
   if (gemm_max_threads() <= 1) return false;
   const Network& net = job.network();
   for (int l = 0; l < net.n_layers; l++) {
     const LayerRecord& r = net.layer[l];
-    if ((double)job.gemm_rows() * r.in * r.out > kThreadedGemm) return true;
+    if ((double)job.gemm_rows() * r.in * r.out > kGemmOneThreadWork) return true;  // gemm.h
   }
   return false;
 }

@@ -12,7 +12,6 @@
 namespace {
 
 // OpenBLAS 0.3.21 runs these on one thread whatever its count (gemm.h): nothing to choose.
-constexpr double kGemmOneThread = 65536.0 * 4;  // M·N·K
 constexpr double kGemvOneThread = 2304.0 * 4;   // M·N
 constexpr int kTimings = 3;                     // timed calls per setting
 constexpr int kGemv = 4;                        // Shape::form of a GEMV (GEMMs: 0..3, the trans bits)
@@ -115,7 +114,7 @@ void sgemm(float* c, const float* a, const float* b, int M, int N, int K, bool t
            int lda, int ldb, float beta) {
   CBLAS_TRANSPOSE op_a = trans_a ? CblasTrans : CblasNoTrans, op_b = trans_b ? CblasTrans : CblasNoTrans;
   Shape shape{M, N, K, (trans_a ? 1 : 0) | (trans_b ? 2 : 0)};
-  use_threads(threads_for(shape, (double)M * N * K, kGemmOneThread, (long)M * N, [&](float* out) {
+  use_threads(threads_for(shape, (double)M * N * K, kGemmOneThreadWork, (long)M * N, [&](float* out) {
     cblas_sgemm(CblasRowMajor, op_a, op_b, M, N, K, 1.0f, a, lda, b, ldb, 0.0f, out, N);
   }));
   cblas_sgemm(CblasRowMajor, op_a, op_b, M, N, K, 1.0f, a, lda, b, ldb, beta, c, N);

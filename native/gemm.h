@@ -14,6 +14,10 @@
 // turns all of this off: every call then runs with n threads, OpenBLAS's limits aside.
 #pragma once
 
+// OpenBLAS 0.3.21 runs a GEMM on one thread whatever its count when M·N·K is at most this
+// (SMP_THRESHOLD_MIN 65536 × GEMM_MULTITHREAD_THRESHOLD 4, interface/gemm.c).
+constexpr double kGemmOneThreadWork = 65536.0 * 4;
+
 // c (M, N) = op(a) · op(b) + beta · c, row-major; op transposes when asked.
 // a: (M, K), or (K, M) when trans_a; lda its row length
 // b: (K, N), or (N, K) when trans_b; ldb its row length
